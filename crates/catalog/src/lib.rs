@@ -1,0 +1,93 @@
+//! llmrelay's model catalog: what exists, known without loading anything.
+//!
+//! Every model of the manifest (`catalog/` at the repository root, written by
+//! `cargo xtask catalog-import`) is compiled into static tables by `build.rs`:
+//! no file is read, no JSON parsed and nothing allocated at start-up, and a
+//! lookup is one perfect-hash probe. On top of the tables:
+//! [`resolve`] (LiteLLM's `get_llm_provider` semantics), [`suggest`] ("did you
+//! mean"), [`cost`] (LiteLLM-exact pricing) and run-time overrides
+//! ([`register_model`], `LLMRELAY_MODEL_COST_MAP`).
+//!
+//! This crate does no network or provider I/O; it is what the SDK, the
+//! gateway, the CLI and the Python package consult before doing any.
+#![warn(missing_docs)]
+
+pub mod cost;
+pub mod litellm_format;
+mod model;
+mod provider;
+mod registry;
+mod resolve;
+pub mod schema;
+pub mod suggest;
+
+pub use cost::{cost_per_token, Cost, CostError, ServiceTier, Usage};
+pub use model::{Mode, ModelInfo, PriceTier};
+pub use provider::{ProviderApi, ProviderInfo};
+pub use registry::{
+    load_from_env, load_litellm_file, register_litellm_json, register_model, to_entry,
+    RegistryError, COST_MAP_ENV,
+};
+pub use resolve::{resolve, ResolveError, Resolved, MAX_MODEL_NAME};
+
+mod tables {
+    #[allow(unused_imports)]
+    use crate::model::{Mode, ModelInfo, PriceTier};
+    #[allow(unused_imports)]
+    use crate::provider::{ProviderApi, ProviderInfo};
+    include!(concat!(env!("OUT_DIR"), "/catalog_tables.rs"));
+}
+
+/// The entry stored under exactly `key` (registered entries first). Aliases
+/// are returned as themselves; [`resolve`] follows them.
+pub fn get(key: &str) -> Option<&'static ModelInfo> {
+    registry::registered(key).or_else(|| tables::MODEL_INDEX.get(key).map(|&i| &tables::MODELS[i]))
+}
+
+/// Every entry: the compiled ones (as updated by registrations) and then the
+/// registered ones the manifest does not have, in key order within each group.
+pub fn models() -> Vec<&'static ModelInfo> {
+    let registered = registry::all_registered();
+    let mut all: Vec<&'static ModelInfo> = tables::MODELS
+        .iter()
+        .map(|m| get(m.key).unwrap_or(m))
+        .collect();
+    all.extend(
+        registered
+            .into_iter()
+            .filter(|m| !tables::MODEL_INDEX.contains_key(m.key)),
+    );
+    all
+}
+
+/// How many entries the compiled catalog holds.
+pub fn static_model_count() -> usize {
+    tables::MODELS.len()
+}
+
+/// Every provider the catalog knows, by name.
+pub fn providers() -> &'static [ProviderInfo] {
+    &tables::PROVIDERS
+}
+
+/// The provider called `name` (LiteLLM's slug).
+pub fn provider(name: &str) -> Option<&'static ProviderInfo> {
+    tables::PROVIDER_INDEX
+        .get(name)
+        .map(|&i| &tables::PROVIDERS[i])
+}
+
+/// Up to `limit` catalog keys closest to `name`, best first (≤ 1 ms over the
+/// whole catalog; see [`suggest::closest`]).
+pub fn suggest(name: &str, limit: usize) -> Vec<&'static str> {
+    let registered = registry::all_registered();
+    if registered.is_empty() {
+        return suggest::closest_sorted(name, &tables::SUGGEST, limit);
+    }
+    // Overrides exist: score them with the compiled keys in one ranking.
+    let keys = tables::MODELS
+        .iter()
+        .map(|m| m.key)
+        .chain(registered.iter().map(|m| m.key));
+    suggest::closest(name, keys, limit)
+}

@@ -1,0 +1,203 @@
+//! [`Client`]: `completion`, streamed completion and `embedding` over every
+//! callable provider. `Client::new()` allocates nothing but two pointers;
+//! the HTTP client is built by the first call that needs the network.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind};
+use crate::mock;
+use crate::providers::{resolve_target, HttpRequest, Target};
+use crate::stream::{self, ChatStream};
+use crate::transport::{read_capped, SendPolicy, Transport};
+use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse};
+
+/// Per-call settings that are not part of the OpenAI request body (LiteLLM's
+/// keyword arguments of the same names).
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// Base URL instead of the provider's (or its `*_API_BASE` variable).
+    pub api_base: Option<String>,
+    /// API key instead of the provider's key variable.
+    pub api_key: Option<String>,
+    /// Azure `api-version`.
+    pub api_version: Option<String>,
+    /// Extra HTTP headers sent upstream.
+    pub headers: Vec<(String, String)>,
+    /// Whole-call timeout (to the first byte of a stream). Default 600 s, as LiteLLM.
+    pub timeout: Option<Duration>,
+    /// Longest silence between two events of a stream. Default 120 s.
+    pub stream_idle_timeout: Option<Duration>,
+    /// Retries after the first attempt. Default: the client's (2).
+    pub num_retries: Option<u32>,
+    /// First backoff between retries when the provider gives no `Retry-After`. Default 500 ms.
+    pub retry_backoff: Option<Duration>,
+    /// Drop parameters the provider does not support instead of failing.
+    pub drop_params: Option<bool>,
+    /// Answer with this text (or raise this LiteLLM exception name) without any network.
+    pub mock_response: Option<String>,
+}
+
+/// Defaults of a [`Client`], overridden per call by [`CallOptions`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Whole-call timeout.
+    pub timeout: Duration,
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Longest silence between stream events.
+    pub stream_idle_timeout: Duration,
+    /// Retries after the first attempt.
+    pub num_retries: u32,
+    /// First retry backoff.
+    pub retry_backoff: Duration,
+    /// Drop unsupported parameters.
+    pub drop_params: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            timeout: Duration::from_secs(600),
+            connect_timeout: Duration::from_secs(10),
+            stream_idle_timeout: Duration::from_secs(120),
+            num_retries: 2,
+            retry_backoff: Duration::from_millis(500),
+            drop_params: false,
+        }
+    }
+}
+
+/// The SDK's entry point. Cheap to create and to clone (clones share the
+/// connection pool); safe to use from many tasks at once.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    transport: Arc<Transport>,
+    config: Arc<ClientConfig>,
+}
+
+impl Client {
+    /// A client with default settings. Does no I/O.
+    pub fn new() -> Self {
+        Client::with_config(ClientConfig::default())
+    }
+
+    /// A client with `config`. Does no I/O.
+    pub fn with_config(config: ClientConfig) -> Self {
+        Client {
+            transport: Arc::new(Transport::new(Some(config.connect_timeout))),
+            config: Arc::new(config),
+        }
+    }
+
+    /// LiteLLM's `completion` (non-streamed; see [`Client::completion_stream`]).
+    pub async fn completion(
+        &self,
+        request: ChatRequest,
+        options: &CallOptions,
+    ) -> Result<ChatResponse, Error> {
+        if request.is_stream() {
+            // The caller asked for a stream through the non-streaming call:
+            // stream, then fold, so the result is the same either way.
+            return self
+                .completion_stream(request, options)
+                .await?
+                .collect_response()
+                .await;
+        }
+        validate(&request)?;
+        if let Some(text) = &options.mock_response {
+            return mock::mock_completion(&request, text);
+        }
+        let target = self.target(&request.model, options)?;
+        let http = target.adapter.chat_request(&target, &request)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        target.adapter.parse_chat(&target, &body)
+    }
+
+    /// LiteLLM's `completion(..., stream=True)`: chunks as they arrive.
+    pub async fn completion_stream(
+        &self,
+        mut request: ChatRequest,
+        options: &CallOptions,
+    ) -> Result<ChatStream, Error> {
+        validate(&request)?;
+        request.stream = Some(true);
+        if let Some(text) = &options.mock_response {
+            let chunks = mock::mock_chunks(&request, text)?;
+            return Ok(ChatStream::from_chunks(
+                chunks.into_iter().map(Ok).collect(),
+            ));
+        }
+        let target = self.target(&request.model, options)?;
+        let http = target.adapter.chat_request(&target, &request)?;
+        let response = self
+            .transport
+            .send(&target, &http, &self.policy(options), true)
+            .await?;
+        let idle = options
+            .stream_idle_timeout
+            .unwrap_or(self.config.stream_idle_timeout);
+        Ok(stream::decode(response, Arc::new(target), idle))
+    }
+
+    /// LiteLLM's `embedding`.
+    pub async fn embedding(
+        &self,
+        request: EmbeddingRequest,
+        options: &CallOptions,
+    ) -> Result<EmbeddingResponse, Error> {
+        let target = self.target(&request.model, options)?;
+        let http = target.adapter.embedding_request(&target, &request)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        target.adapter.parse_embedding(&target, &body)
+    }
+
+    fn target(&self, model: &str, options: &CallOptions) -> Result<Target, Error> {
+        let mut target = resolve_target(model, options)?;
+        target.drop_params = options.drop_params.unwrap_or(self.config.drop_params);
+        Ok(target)
+    }
+
+    fn policy(&self, options: &CallOptions) -> SendPolicy {
+        SendPolicy {
+            timeout: options.timeout.unwrap_or(self.config.timeout),
+            num_retries: options.num_retries.unwrap_or(self.config.num_retries),
+            initial_backoff: options.retry_backoff.unwrap_or(self.config.retry_backoff),
+        }
+    }
+
+    async fn send_and_read(
+        &self,
+        target: &Target,
+        http: &HttpRequest,
+        options: &CallOptions,
+    ) -> Result<Vec<u8>, Error> {
+        let response = self
+            .transport
+            .send(target, http, &self.policy(options), false)
+            .await?;
+        let body = read_capped(response, MAX_RESPONSE_BODY).await;
+        if body.len() >= MAX_RESPONSE_BODY {
+            return Err(target.error(
+                ErrorKind::InternalServer,
+                "the provider's response exceeds 64 MiB",
+            ));
+        }
+        Ok(body)
+    }
+}
+
+/// Responses larger than this are refused rather than buffered without bound.
+const MAX_RESPONSE_BODY: usize = 64 << 20;
+
+/// Checks a request before anything is resolved or sent.
+fn validate(request: &ChatRequest) -> Result<(), Error> {
+    if request.messages.is_empty() {
+        return Err(
+            Error::new(ErrorKind::BadRequest, "`messages` must not be empty")
+                .with_model(request.model.clone()),
+        );
+    }
+    Ok(())
+}

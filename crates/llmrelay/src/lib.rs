@@ -1,0 +1,49 @@
+//! llmrelay: one OpenAI-format API to every LLM provider.
+//!
+//! This crate is the SDK. Discovery (which models exist, their limits, prices
+//! and capabilities) comes from the compiled catalog in `llmrelay-catalog` and
+//! costs nothing at start-up. Execution is per provider: a provider is a pure
+//! translation ([`providers`](crate::providers) is private; OpenAI-compatible
+//! providers are catalog rows), and the transport (built on first use) owns
+//! sockets, timeouts and retries.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), llmrelay::Error> {
+//! use llmrelay::{CallOptions, ChatRequest, Client, Message};
+//! let client = Client::new();
+//! let request = ChatRequest::new("groq/llama-3.3-70b-versatile", vec![Message::user("Hello")]);
+//! let response = client.completion(request, &CallOptions::default()).await?;
+//! println!("{:?} cost ${:?}", response.choices[0].message.content, response.cost);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+#[doc(hidden)]
+pub mod bench_support;
+mod client;
+mod cost;
+mod error;
+mod mock;
+mod model_info;
+mod providers;
+mod stream;
+mod tokens;
+mod transport;
+pub mod types;
+
+pub use client::{CallOptions, Client, ClientConfig};
+pub use cost::{completion_cost, cost_per_token};
+pub use error::{Error, ErrorKind};
+pub use llmrelay_catalog as catalog;
+pub use llmrelay_catalog::{Cost, ServiceTier};
+pub use model_info::{
+    get_llm_provider, get_max_tokens, get_model_info, model_info, supports_audio_input,
+    supports_audio_output, supports_function_calling, supports_parallel_function_calling,
+    supports_pdf_input, supports_prompt_caching, supports_reasoning, supports_response_schema,
+    supports_system_messages, supports_tool_choice, supports_vision, supports_web_search,
+};
+pub use stream::{stream_chunk_builder, ChatStream};
+pub use tokens::{decode, encode, token_counter, TokenInput};
+pub use types::{
+    ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Message, Role, Usage,
+};

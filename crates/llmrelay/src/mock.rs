@@ -1,0 +1,178 @@
+//! `mock_response`: a canned answer (or a named error) with no network, so
+//! code built on llmrelay can be tested offline. Usage matches LiteLLM's mock
+//! (10 prompt and 20 completion tokens), and the cost is the catalog's price
+//! of that usage, as LiteLLM reports it.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::error::Error;
+use crate::types::{
+    ChatChunk, ChatRequest, ChatResponse, Choice, ChunkChoice, Delta, ResponseMessage, Role, Usage,
+};
+
+/// LiteLLM's `DEFAULT_MOCK_RESPONSE_PROMPT_TOKEN_COUNT`.
+const MOCK_PROMPT_TOKENS: u64 = 10;
+/// LiteLLM's `DEFAULT_MOCK_RESPONSE_COMPLETION_TOKEN_COUNT`.
+const MOCK_COMPLETION_TOKENS: u64 = 20;
+
+/// The mock answer to `request`, or the error `text` names.
+pub(crate) fn mock_completion(request: &ChatRequest, text: &str) -> Result<ChatResponse, Error> {
+    if let Some(err) = Error::from_litellm_name(text) {
+        return Err(err.with_model(request.model.clone()));
+    }
+    let resolved = llmrelay_catalog::resolve(&request.model).ok();
+    let usage = Usage {
+        prompt_tokens: MOCK_PROMPT_TOKENS,
+        completion_tokens: MOCK_COMPLETION_TOKENS,
+        total_tokens: MOCK_PROMPT_TOKENS + MOCK_COMPLETION_TOKENS,
+        ..Usage::default()
+    };
+    let cost = resolved.and_then(|r| r.info).and_then(|info| {
+        llmrelay_catalog::cost_per_token(
+            info,
+            &usage.to_billing(),
+            llmrelay_catalog::ServiceTier::Standard,
+        )
+        .ok()
+        .map(|c| c.total())
+    });
+    let n = request.n.unwrap_or(1).clamp(1, 128);
+    let choices = (0..n)
+        .map(|index| Choice {
+            index,
+            message: ResponseMessage {
+                role: Role::Assistant,
+                content: Some(text.to_string()),
+                ..ResponseMessage::default()
+            },
+            finish_reason: Some(String::from("stop")),
+            ..Choice::default()
+        })
+        .collect();
+    Ok(ChatResponse {
+        id: format!("chatcmpl-mock-{}", now_nanos()),
+        object: String::from("chat.completion"),
+        created: now_secs(),
+        model: request.model.clone(),
+        choices,
+        usage: Some(usage),
+        cost,
+        ..ChatResponse::default()
+    })
+}
+
+/// The mock answer as stream chunks: role, the text word by word, the finish
+/// reason, and a usage chunk when `stream_options.include_usage` is set.
+pub(crate) fn mock_chunks(request: &ChatRequest, text: &str) -> Result<Vec<ChatChunk>, Error> {
+    let response = mock_completion(request, text)?;
+    let chunk = |delta: Delta, finish: Option<&str>| ChatChunk {
+        id: response.id.clone(),
+        object: String::from("chat.completion.chunk"),
+        created: response.created,
+        model: response.model.clone(),
+        choices: vec![ChunkChoice {
+            index: 0,
+            delta,
+            finish_reason: finish.map(str::to_string),
+            ..ChunkChoice::default()
+        }],
+        ..ChatChunk::default()
+    };
+    let mut chunks = vec![chunk(
+        Delta {
+            role: Some(Role::Assistant),
+            content: Some(String::new()),
+            ..Delta::default()
+        },
+        None,
+    )];
+    for piece in text.split_inclusive(' ') {
+        chunks.push(chunk(
+            Delta {
+                content: Some(piece.to_string()),
+                ..Delta::default()
+            },
+            None,
+        ));
+    }
+    chunks.push(chunk(Delta::default(), Some("stop")));
+    if request
+        .stream_options
+        .as_ref()
+        .and_then(|o| o.include_usage)
+        == Some(true)
+    {
+        chunks.push(ChatChunk {
+            choices: Vec::new(),
+            usage: response.usage.clone(),
+            ..chunk(Delta::default(), None)
+        });
+    }
+    Ok(chunks)
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn now_nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::types::Message;
+
+    #[test]
+    fn canned_text_with_litellms_usage_and_a_cost() {
+        let request = ChatRequest::new("gpt-4o", vec![Message::user("hi")]);
+        let r = mock_completion(&request, "hello there").unwrap();
+        assert_eq!(r.choices[0].message.content.as_deref(), Some("hello there"));
+        assert_eq!(r.usage.as_ref().unwrap().total_tokens, 30);
+        let expected = 10.0 * 2.5e-6 + 20.0 * 1e-5;
+        assert!((r.cost.unwrap() - expected).abs() < 1e-15);
+    }
+
+    #[test]
+    fn error_names_raise_that_error() {
+        let request = ChatRequest::new("gpt-4o", vec![Message::user("hi")]);
+        for (name, kind) in [
+            ("RateLimitError", ErrorKind::RateLimit),
+            (
+                "litellm.ContextWindowExceededError",
+                ErrorKind::ContextWindowExceeded,
+            ),
+            ("litellm.InternalServerError", ErrorKind::InternalServer),
+            ("Timeout", ErrorKind::Timeout),
+        ] {
+            assert_eq!(
+                mock_completion(&request, name).unwrap_err().kind,
+                kind,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn chunks_fold_back_into_the_same_answer() {
+        let mut request = ChatRequest::new("gpt-4o", vec![Message::user("hi")]);
+        request.stream_options = Some(crate::types::StreamOptions {
+            include_usage: Some(true),
+            ..Default::default()
+        });
+        let chunks = mock_chunks(&request, "one two three").unwrap();
+        let folded = crate::stream_chunk_builder(&chunks).unwrap();
+        assert_eq!(
+            folded.choices[0].message.content.as_deref(),
+            Some("one two three")
+        );
+        assert_eq!(folded.usage.unwrap().total_tokens, 30);
+    }
+}

@@ -1,0 +1,163 @@
+//! Where a call goes: the resolved provider, the upstream model name, the
+//! base URL and the key, from the call's options, the provider's environment
+//! variables and the catalog, in that order.
+
+use std::fmt;
+
+use llmrelay_catalog::{ModelInfo, ProviderApi, ProviderInfo};
+
+use super::Adapter;
+use crate::client::CallOptions;
+use crate::error::{Error, ErrorKind};
+
+/// The resolved destination of one call.
+pub(crate) struct Target {
+    pub adapter: Adapter,
+    pub provider: &'static ProviderInfo,
+    /// The name the provider knows the model by.
+    pub model: String,
+    /// The name the caller used (for errors and responses).
+    pub requested_model: String,
+    pub info: Option<&'static ModelInfo>,
+    /// Base URL without a trailing slash.
+    pub api_base: String,
+    pub api_key: Option<String>,
+    pub api_version: Option<String>,
+    pub extra_headers: Vec<(String, String)>,
+    /// Drop parameters the provider does not take instead of failing.
+    pub drop_params: bool,
+}
+
+impl fmt::Debug for Target {
+    // The key is never printed, not even in debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Target")
+            .field("provider", &self.provider.name)
+            .field("model", &self.model)
+            .field("api_base", &self.api_base)
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl Target {
+    /// An error of `kind` about this call's provider and model.
+    pub(crate) fn error(&self, kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error::new(kind, message)
+            .with_provider(self.provider.name)
+            .with_model(self.requested_model.clone())
+    }
+}
+
+/// Azure's API version when neither the call nor `AZURE_API_VERSION` gives one.
+const AZURE_DEFAULT_API_VERSION: &str = "2024-10-21";
+
+/// Resolves `model` and `options` into a [`Target`].
+pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Target, Error> {
+    let resolved = crate::get_llm_provider(model)?;
+    let provider = llmrelay_catalog::provider(resolved.provider).ok_or_else(|| {
+        Error::new(
+            ErrorKind::BadRequest,
+            format!("provider `{}` is not in the catalog", resolved.provider),
+        )
+        .with_model(model)
+    })?;
+    let adapter = match (provider.name, provider.api) {
+        ("azure", _) => Adapter::Azure,
+        ("openai", _) | (_, ProviderApi::OpenAiCompatible) => Adapter::OpenAi,
+        (name, ProviderApi::Native) => {
+            return Err(Error::new(
+                ErrorKind::BadRequest,
+                format!(
+                    "provider `{name}` is not callable yet; use an OpenAI-compatible provider, \
+                     or `openai/<model>` with `api_base` for any OpenAI-format server"
+                ),
+            )
+            .with_provider(name)
+            .with_model(model))
+        }
+    };
+    let env = |name: Option<&str>| {
+        name.and_then(|n| std::env::var(n).ok())
+            .filter(|v| !v.is_empty())
+    };
+    let api_base = options
+        .api_base
+        .clone()
+        .or_else(|| env(provider.api_base_env))
+        .or_else(|| provider.base_url.map(str::to_string))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::BadRequest,
+                format!(
+                    "no API base for provider `{}`: pass api_base{}",
+                    provider.name,
+                    provider
+                        .api_base_env
+                        .map(|v| format!(" or set {v}"))
+                        .unwrap_or_default()
+                ),
+            )
+            .with_provider(provider.name)
+            .with_model(model)
+        })?;
+    let api_base = api_base.trim_end_matches('/').to_string();
+    if !(api_base.starts_with("http://") || api_base.starts_with("https://")) {
+        return Err(Error::new(
+            ErrorKind::BadRequest,
+            "api_base must be an http:// or https:// URL",
+        )
+        .with_provider(provider.name)
+        .with_model(model));
+    }
+    let api_key = options
+        .api_key
+        .clone()
+        .or_else(|| env(provider.api_key_env));
+    if api_key.is_none() && provider.api_key_env.is_some() && !is_loopback(&api_base) {
+        return Err(Error::new(
+            ErrorKind::Authentication,
+            format!(
+                "no API key for provider `{}`: pass api_key or set {}",
+                provider.name,
+                provider.api_key_env.unwrap_or("its key variable")
+            ),
+        )
+        .with_provider(provider.name)
+        .with_model(model));
+    }
+    let api_version = match adapter {
+        Adapter::Azure => Some(
+            options
+                .api_version
+                .clone()
+                .or_else(|| env(Some("AZURE_API_VERSION")))
+                .unwrap_or_else(|| AZURE_DEFAULT_API_VERSION.to_string()),
+        ),
+        Adapter::OpenAi => None,
+    };
+    Ok(Target {
+        adapter,
+        provider,
+        model: resolved.model.to_string(),
+        requested_model: model.to_string(),
+        info: resolved.info,
+        api_base,
+        api_key,
+        api_version,
+        extra_headers: options.headers.clone(),
+        drop_params: options.drop_params.unwrap_or(false),
+    })
+}
+
+/// Local servers (Ollama, vLLM, LM Studio, the test kit) need no key.
+fn is_loopback(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    host == "localhost" || host.starts_with("127.") || url.contains("://[::1]")
+}
