@@ -10,7 +10,7 @@ use crate::mock;
 use crate::providers::{resolve_target, HttpRequest, Target};
 use crate::stream::{self, ChatStream};
 use crate::transport::{read_capped, SendPolicy, Transport};
-use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse};
+use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ModelList};
 
 /// Per-call settings that are not part of the OpenAI request body (LiteLLM's
 /// keyword arguments of the same names).
@@ -151,6 +151,20 @@ impl Client {
         let http = target.adapter.embedding_request(&target, &request)?;
         let body = self.send_and_read(&target, &http, options).await?;
         target.adapter.parse_embedding(&target, &body)
+    }
+
+    /// The models `provider` serves (`GET /models`), for OpenAI-format providers.
+    /// `provider` is a catalog slug (`openai`, `groq`...) or `provider/anything`.
+    pub async fn list_models(
+        &self,
+        provider: &str,
+        options: &CallOptions,
+    ) -> Result<ModelList, Error> {
+        let slug = provider.split('/').next().unwrap_or(provider);
+        let target = self.target(&format!("{slug}/models"), options)?;
+        let http = target.adapter.models_request(&target)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        target.adapter.parse_models(&target, &body)
     }
 
     fn target(&self, model: &str, options: &CallOptions) -> Result<Target, Error> {

@@ -2,6 +2,7 @@
 //! idle timeout between events, and [`stream_chunk_builder`] to fold the
 //! chunks back into one [`ChatResponse`].
 
+use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -11,7 +12,7 @@ use eventsource_stream::Eventsource;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use crate::error::{Error, ErrorKind};
-use crate::providers::{StreamEvent, Target};
+use crate::providers::{Framing, RawEvent, StreamEvent, StreamParser, Target};
 use crate::types::ChatChunk;
 
 mod builder;
@@ -57,13 +58,7 @@ impl Stream for ChatStream {
     }
 }
 
-/// Where the decoder is.
-enum State {
-    Open,
-    Finished,
-}
-
-/// Turns an HTTP response carrying SSE into a [`ChatStream`].
+/// Turns an HTTP response carrying a stream into a [`ChatStream`].
 pub(crate) fn decode(
     response: reqwest::Response,
     target: Arc<Target>,
@@ -72,7 +67,102 @@ pub(crate) fn decode(
     decode_bytes(response.bytes_stream(), target, idle_timeout)
 }
 
-/// Turns any stream of SSE bytes into a [`ChatStream`] (the HTTP body in
+/// A framed event, owned: (event name, data).
+type Framed = Result<(String, String), String>;
+
+/// Cuts a byte stream into events by the provider's framing.
+fn frame<S, B, E>(bytes: S, framing: Framing) -> BoxStream<'static, Framed>
+where
+    S: Stream<Item = Result<B, E>> + Send + 'static,
+    B: AsRef<[u8]> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    match framing {
+        Framing::Sse => bytes
+            .eventsource()
+            .map(|event| event.map(|e| (e.event, e.data)).map_err(|e| e.to_string()))
+            .boxed(),
+    }
+}
+
+/// The decoder's state between two items.
+struct Decoder {
+    events: BoxStream<'static, Framed>,
+    target: Arc<Target>,
+    parser: StreamParser,
+    pending: VecDeque<ChatChunk>,
+    idle_timeout: Duration,
+    saw_finish: bool,
+    finished: bool,
+}
+
+impl Decoder {
+    /// The next chunk, error, or the end.
+    async fn next_item(&mut self) -> Option<Result<ChatChunk, Error>> {
+        loop {
+            if let Some(chunk) = self.pending.pop_front() {
+                return Some(Ok(chunk));
+            }
+            if self.finished {
+                return None;
+            }
+            let next = match tokio::time::timeout(self.idle_timeout, self.events.next()).await {
+                Err(_) => {
+                    return self.fail(
+                        ErrorKind::Timeout,
+                        format!(
+                            "the stream was idle for {:.1}s",
+                            self.idle_timeout.as_secs_f64()
+                        ),
+                    );
+                }
+                Ok(next) => next,
+            };
+            let (event, data) = match next {
+                None if self.saw_finish => return None,
+                None => {
+                    return self.fail(
+                        ErrorKind::ApiConnection,
+                        "the connection closed before the stream finished".into(),
+                    )
+                }
+                Some(Err(e)) => {
+                    return self.fail(ErrorKind::ApiConnection, format!("the stream broke: {e}"))
+                }
+                Some(Ok(event)) => event,
+            };
+            let raw = RawEvent {
+                event: &event,
+                data: &data,
+            };
+            match self.parser.parse(&self.target, raw) {
+                Ok(StreamEvent::Skip) => {}
+                Ok(StreamEvent::Done) => {
+                    self.finished = true;
+                }
+                Ok(StreamEvent::Chunk(chunk)) => self.push(*chunk),
+                Ok(StreamEvent::Chunks(chunks)) => chunks.into_iter().for_each(|c| self.push(c)),
+                Err(err) => {
+                    self.finished = true;
+                    self.pending.clear();
+                    return Some(Err(err));
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, chunk: ChatChunk) {
+        self.saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
+        self.pending.push_back(chunk);
+    }
+
+    fn fail(&mut self, kind: ErrorKind, message: String) -> Option<Result<ChatChunk, Error>> {
+        self.finished = true;
+        Some(Err(self.target.error(kind, message)))
+    }
+}
+
+/// Turns any stream of bytes into a [`ChatStream`] (the HTTP body in
 /// production, an in-memory body in benchmarks).
 pub(crate) fn decode_bytes<S, B, E>(
     bytes: S,
@@ -84,54 +174,19 @@ where
     B: AsRef<[u8]> + Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
-    let events = bytes.eventsource().boxed();
-    let inner = stream::unfold(
-        (events, target, State::Open, false),
-        move |(mut events, target, state, mut saw_finish)| async move {
-            if matches!(state, State::Finished) {
-                return None;
-            }
-            loop {
-                let next = match tokio::time::timeout(idle_timeout, events.next()).await {
-                    Err(_) => {
-                        let err = target.error(
-                            ErrorKind::Timeout,
-                            format!("the stream was idle for {:.1}s", idle_timeout.as_secs_f64()),
-                        );
-                        return Some((Err(err), (events, target, State::Finished, saw_finish)));
-                    }
-                    Ok(next) => next,
-                };
-                let event = match next {
-                    None if saw_finish => return None,
-                    None => {
-                        let err = target.error(
-                            ErrorKind::ApiConnection,
-                            "the connection closed before the stream finished",
-                        );
-                        return Some((Err(err), (events, target, State::Finished, saw_finish)));
-                    }
-                    Some(Err(e)) => {
-                        let err = target
-                            .error(ErrorKind::ApiConnection, format!("the stream broke: {e}"));
-                        return Some((Err(err), (events, target, State::Finished, saw_finish)));
-                    }
-                    Some(Ok(event)) => event,
-                };
-                match target.adapter.parse_stream_event(&target, &event.data) {
-                    Ok(StreamEvent::Skip) => continue,
-                    Ok(StreamEvent::Done) => return None,
-                    Ok(StreamEvent::Chunk(chunk)) => {
-                        saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
-                        return Some((Ok(*chunk), (events, target, State::Open, saw_finish)));
-                    }
-                    Err(err) => {
-                        return Some((Err(err), (events, target, State::Finished, saw_finish)))
-                    }
-                }
-            }
-        },
-    );
+    let decoder = Decoder {
+        events: frame(bytes, target.adapter.framing()),
+        parser: target.adapter.stream_parser(),
+        target,
+        pending: VecDeque::new(),
+        idle_timeout,
+        saw_finish: false,
+        finished: false,
+    };
+    let inner = stream::unfold(decoder, |mut decoder| async move {
+        let item = decoder.next_item().await?;
+        Some((item, decoder))
+    });
     ChatStream {
         inner: inner.boxed(),
     }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 use crate::error::{Error, ErrorKind};
-use crate::providers::{HttpRequest, Target};
+use crate::providers::{HttpRequest, Method, Target};
 
 /// The longest wait a `Retry-After` header can impose; a provider asking for
 /// more is treated as asking for this.
@@ -104,7 +104,10 @@ impl Transport {
         policy: &SendPolicy,
         streaming: bool,
     ) -> Result<reqwest::Response, Error> {
-        let mut builder = client.post(&request.url).body(request.body.clone());
+        let mut builder = match request.method {
+            Method::Post => client.post(&request.url).body(request.body.clone()),
+            Method::Get => client.get(&request.url),
+        };
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }

@@ -552,3 +552,65 @@ async fn bad_requests_fail_before_the_network() {
         "native providers arrive with their adapters: {err}"
     );
 }
+
+#[tokio::test]
+async fn list_models_reads_the_upstream_list() {
+    let upstream = FakeOpenAi::builder()
+        .models(["gpt-4o", "gpt-4o-mini"])
+        .start()
+        .await
+        .unwrap();
+    let list = Client::new()
+        .list_models("openai", &options(&upstream))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = list.data.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["gpt-4o", "gpt-4o-mini"]);
+    let sent = upstream.last_request().unwrap();
+    assert_eq!(
+        (sent.method.as_str(), sent.path.as_str()),
+        ("GET", "/v1/models")
+    );
+}
+
+#[tokio::test]
+async fn a_call_that_outlives_its_timeout_is_a_timeout_error() {
+    let upstream = FakeOpenAi::start().await.unwrap();
+    for _ in 0..3 {
+        upstream.push(Reply::hang());
+    }
+    let opts = CallOptions {
+        timeout: Some(Duration::from_millis(100)),
+        num_retries: Some(1),
+        ..options(&upstream)
+    };
+    let err = Client::new()
+        .completion(request("gpt-4o"), &opts)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Timeout, "{err}");
+    assert_eq!(err.status(), 408);
+    assert_eq!(upstream.request_count(), 2, "a timeout is retried");
+}
+
+#[tokio::test]
+async fn azure_calls_deployment_urls_with_api_version_and_api_key_header() {
+    let upstream = FakeOpenAi::start().await.unwrap();
+    let opts = CallOptions {
+        api_base: Some(upstream.base_url().trim_end_matches("/v1").to_string()),
+        api_version: Some("2024-10-21".into()),
+        ..options(&upstream)
+    };
+    // The fake serves OpenAI's paths only, so the deployment URL is answered
+    // with OpenAI's 404 for an unknown path: what matters is what was sent.
+    let err = Client::new()
+        .completion(request("azure/my-gpt4o"), &opts)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+    let sent = upstream.last_request().unwrap();
+    assert_eq!(sent.path, "/openai/deployments/my-gpt4o/chat/completions");
+    assert_eq!(sent.query.as_deref(), Some("api-version=2024-10-21"));
+    assert_eq!(sent.header("api-key"), Some(KEY));
+    assert!(sent.header("authorization").is_none());
+}

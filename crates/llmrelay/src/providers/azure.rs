@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 
-use super::{HttpRequest, Target};
+use super::{HttpRequest, Method, Target};
 
 pub(crate) fn http_request(target: &Target, path: &str, body: Bytes) -> HttpRequest {
     let mut headers = Vec::with_capacity(2 + target.extra_headers.len());
@@ -23,6 +23,7 @@ pub(crate) fn http_request(target: &Target, path: &str, body: Bytes) -> HttpRequ
     headers.extend(target.extra_headers.iter().cloned());
     let base = target.api_base.trim_end_matches("/openai");
     HttpRequest {
+        method: Method::Post,
         url: format!(
             "{base}/openai/deployments/{}/{path}?api-version={}",
             target.model,

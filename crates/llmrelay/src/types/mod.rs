@@ -5,6 +5,7 @@
 
 mod chunk;
 mod embedding;
+mod models;
 mod request;
 mod response;
 
@@ -12,6 +13,7 @@ pub use chunk::{ChatChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta}
 pub use embedding::{
     Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage, EmbeddingVector,
 };
+pub use models::{ModelCard, ModelList};
 pub use request::{
     ChatRequest, Content, ContentPart, FileRef, FunctionDefinition, ImageUrl, JsonSchemaFormat,
     Message, ResponseFormat, Role, Stop, StreamOptions, Tool, ToolChoice, ToolChoiceFunction,

@@ -9,10 +9,15 @@ pub(crate) mod stream;
 
 use bytes::Bytes;
 
-use super::{HttpRequest, Target};
+use super::{HttpRequest, Method, Target};
 
-/// `POST {api_base}{path}` with a bearer key and the call's extra headers.
-pub(crate) fn http_request(target: &Target, path: &str, body: Bytes) -> HttpRequest {
+/// `{method} {api_base}{path}` with a bearer key and the call's extra headers.
+pub(crate) fn http_request(
+    target: &Target,
+    method: Method,
+    path: &str,
+    body: Bytes,
+) -> HttpRequest {
     let mut headers = Vec::with_capacity(2 + target.extra_headers.len());
     headers.push((
         String::from("content-type"),
@@ -23,6 +28,7 @@ pub(crate) fn http_request(target: &Target, path: &str, body: Bytes) -> HttpRequ
     }
     headers.extend(target.extra_headers.iter().cloned());
     HttpRequest {
+        method,
         url: format!("{}{path}", target.api_base),
         headers,
         body,

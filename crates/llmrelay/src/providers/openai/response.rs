@@ -4,7 +4,7 @@ use llmrelay_catalog::ServiceTier;
 
 use crate::error::{Error, ErrorKind};
 use crate::providers::Target;
-use crate::types::{ChatResponse, EmbeddingResponse};
+use crate::types::{ChatResponse, EmbeddingResponse, ModelList};
 
 pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
     let mut response: ChatResponse =
@@ -28,6 +28,10 @@ pub(crate) fn parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingR
     Ok(response)
 }
 
+pub(crate) fn parse_models(target: &Target, body: &[u8]) -> Result<ModelList, Error> {
+    serde_json::from_slice(body).map_err(|e| unreadable(target, &e))
+}
+
 /// What the response cost, priced at the tier the provider says it ran on.
 pub(crate) fn chat_cost(target: &Target, response: &ChatResponse) -> Option<f64> {
     let info = target.info?;
@@ -45,6 +49,6 @@ pub(crate) fn chat_cost(target: &Target, response: &ChatResponse) -> Option<f64>
 fn unreadable(target: &Target, e: &serde_json::Error) -> Error {
     target.error(
         ErrorKind::InternalServer,
-        format!("the provider's response is not a valid chat-completions body: {e}"),
+        format!("the provider's response is not a valid OpenAI-format body: {e}"),
     )
 }
