@@ -19,12 +19,26 @@ async fn chat(upstream: &FakeOpenAi, extra: &[&str]) -> std::process::Output {
 #[tokio::test]
 async fn streams_the_answer_then_usage_and_cost() {
     let upstream = FakeOpenAi::start().await.unwrap();
-    upstream.push(Reply::content("Hello there, friend").split_into(3).with_usage(Usage::new(1000, 100)));
+    upstream.push(
+        Reply::content("Hello there, friend")
+            .split_into(3)
+            .with_usage(Usage::new(1000, 100)),
+    );
     let out = chat(&upstream, &[]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Hello there, friend\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Hello there, friend\n"
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("1000 prompt + 100 completion = 1100 tokens"), "{stderr}");
+    assert!(
+        stderr.contains("1000 prompt + 100 completion = 1100 tokens"),
+        "{stderr}"
+    );
     // 1000 × $2.5/M + 100 × $10/M
     assert!(stderr.contains("$0.003500"), "{stderr}");
     let sent = upstream.last_request().unwrap();
@@ -37,7 +51,11 @@ async fn json_mode_prints_the_response_with_its_cost() {
     let upstream = FakeOpenAi::start().await.unwrap();
     upstream.push(Reply::content("Hi").with_usage(Usage::new(10, 2)));
     let out = chat(&upstream, &["--json"]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["choices"][0]["message"]["content"], "Hi");
     assert!(v["response_cost"].as_f64().unwrap() > 0.0);

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::credentials::google::GoogleAuth;
 use crate::error::{Error, ErrorKind};
 use crate::mock;
 use crate::providers::{resolve_target, HttpRequest, Target};
@@ -14,7 +15,7 @@ use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingRespons
 
 /// Per-call settings that are not part of the OpenAI request body (LiteLLM's
 /// keyword arguments of the same names).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CallOptions {
     /// Base URL instead of the provider's (or its `*_API_BASE` variable).
     pub api_base: Option<String>,
@@ -36,6 +37,62 @@ pub struct CallOptions {
     pub drop_params: Option<bool>,
     /// Answer with this text (or raise this LiteLLM exception name) without any network.
     pub mock_response: Option<String>,
+    /// Bedrock: AWS access key id (else `AWS_ACCESS_KEY_ID`, else the shared credentials file).
+    pub aws_access_key_id: Option<String>,
+    /// Bedrock: AWS secret access key.
+    pub aws_secret_access_key: Option<String>,
+    /// Bedrock: AWS session token for temporary credentials.
+    pub aws_session_token: Option<String>,
+    /// Bedrock: AWS region (else from the model name, `AWS_REGION`, `AWS_DEFAULT_REGION`, `~/.aws/config`).
+    pub aws_region_name: Option<String>,
+    /// Bedrock: profile of the shared credentials file (else `AWS_PROFILE`, else `default`).
+    pub aws_profile_name: Option<String>,
+    /// Vertex AI: GCP project (else `VERTEXAI_PROJECT`, else the credentials' project).
+    pub vertex_project: Option<String>,
+    /// Vertex AI: region such as `us-central1`, or `global` (else `VERTEXAI_LOCATION`, else `us-central1`).
+    pub vertex_location: Option<String>,
+    /// Vertex AI: a service-account key, as JSON or the path of its file (else
+    /// `VERTEXAI_CREDENTIALS`, else application default credentials). An
+    /// `api_key` is used as a ready bearer token instead.
+    pub vertex_credentials: Option<String>,
+}
+
+impl std::fmt::Debug for CallOptions {
+    // Keys, secrets and service-account files are shown only as present or not,
+    // so options can be logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("CallOptions")
+            .field("api_base", &self.api_base)
+            .field("api_key", &secret(&self.api_key))
+            .field("api_version", &self.api_version)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("num_retries", &self.num_retries)
+            .field("retry_backoff", &self.retry_backoff)
+            .field("drop_params", &self.drop_params)
+            .field("mock_response", &self.mock_response)
+            .field("aws_access_key_id", &self.aws_access_key_id)
+            .field(
+                "aws_secret_access_key",
+                &secret(&self.aws_secret_access_key),
+            )
+            .field("aws_session_token", &secret(&self.aws_session_token))
+            .field("aws_region_name", &self.aws_region_name)
+            .field("aws_profile_name", &self.aws_profile_name)
+            .field("vertex_project", &self.vertex_project)
+            .field("vertex_location", &self.vertex_location)
+            .field("vertex_credentials", &secret(&self.vertex_credentials))
+            .finish()
+    }
 }
 
 /// Defaults of a [`Client`], overridden per call by [`CallOptions`].
@@ -74,6 +131,8 @@ impl Default for ClientConfig {
 pub struct Client {
     transport: Arc<Transport>,
     config: Arc<ClientConfig>,
+    /// Vertex AI token sources, found on the first Vertex call.
+    google: Arc<GoogleAuth>,
 }
 
 impl Client {
@@ -87,6 +146,7 @@ impl Client {
         Client {
             transport: Arc::new(Transport::new(Some(config.connect_timeout))),
             config: Arc::new(config),
+            google: Arc::default(),
         }
     }
 
@@ -109,7 +169,7 @@ impl Client {
         if let Some(text) = &options.mock_response {
             return mock::mock_completion(&request, text);
         }
-        let target = self.target(&request.model, options)?;
+        let target = self.target(&request.model, options).await?;
         let http = target.adapter.chat_request(&target, &request)?;
         let body = self.send_and_read(&target, &http, options).await?;
         target.adapter.parse_chat(&target, &body)
@@ -129,7 +189,7 @@ impl Client {
                 chunks.into_iter().map(Ok).collect(),
             ));
         }
-        let target = self.target(&request.model, options)?;
+        let target = self.target(&request.model, options).await?;
         let http = target.adapter.chat_request(&target, &request)?;
         let response = self
             .transport
@@ -147,7 +207,7 @@ impl Client {
         request: EmbeddingRequest,
         options: &CallOptions,
     ) -> Result<EmbeddingResponse, Error> {
-        let target = self.target(&request.model, options)?;
+        let target = self.target(&request.model, options).await?;
         let http = target.adapter.embedding_request(&target, &request)?;
         let body = self.send_and_read(&target, &http, options).await?;
         target.adapter.parse_embedding(&target, &body)
@@ -161,15 +221,21 @@ impl Client {
         options: &CallOptions,
     ) -> Result<ModelList, Error> {
         let slug = provider.split('/').next().unwrap_or(provider);
-        let target = self.target(&format!("{slug}/models"), options)?;
+        let target = self.target(&format!("{slug}/models"), options).await?;
         let http = target.adapter.models_request(&target)?;
         let body = self.send_and_read(&target, &http, options).await?;
         target.adapter.parse_models(&target, &body)
     }
 
-    fn target(&self, model: &str, options: &CallOptions) -> Result<Target, Error> {
+    /// Resolves the call's target; a Vertex target also gets its OAuth2
+    /// token here, the one I/O a call does before its request is built.
+    async fn target(&self, model: &str, options: &CallOptions) -> Result<Target, Error> {
         let mut target = resolve_target(model, options)?;
         target.drop_params = options.drop_params.unwrap_or(self.config.drop_params);
+        if target.vertex.is_some() {
+            let timeout = options.timeout.unwrap_or(self.config.timeout);
+            self.google.authorize(&mut target, timeout).await?;
+        }
         Ok(target)
     }
 

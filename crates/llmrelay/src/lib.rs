@@ -22,6 +22,7 @@
 pub mod bench_support;
 mod client;
 mod cost;
+mod credentials;
 mod error;
 mod mock;
 mod model_info;

@@ -2,7 +2,6 @@
 //! idle timeout between events, and [`stream_chunk_builder`] to fold the
 //! chunks back into one [`ChatResponse`].
 
-use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -16,6 +15,7 @@ use crate::providers::{Framing, RawEvent, StreamEvent, StreamParser, Target};
 use crate::types::ChatChunk;
 
 mod builder;
+mod eventstream;
 
 pub use builder::stream_chunk_builder;
 
@@ -82,6 +82,7 @@ where
             .eventsource()
             .map(|event| event.map(|e| (e.event, e.data)).map_err(|e| e.to_string()))
             .boxed(),
+        Framing::AwsEventStream => eventstream::frames(Box::pin(bytes)),
     }
 }
 
@@ -90,7 +91,6 @@ struct Decoder {
     events: BoxStream<'static, Framed>,
     target: Arc<Target>,
     parser: StreamParser,
-    pending: VecDeque<ChatChunk>,
     idle_timeout: Duration,
     saw_finish: bool,
     finished: bool,
@@ -100,9 +100,6 @@ impl Decoder {
     /// The next chunk, error, or the end.
     async fn next_item(&mut self) -> Option<Result<ChatChunk, Error>> {
         loop {
-            if let Some(chunk) = self.pending.pop_front() {
-                return Some(Ok(chunk));
-            }
             if self.finished {
                 return None;
             }
@@ -140,20 +137,16 @@ impl Decoder {
                 Ok(StreamEvent::Done) => {
                     self.finished = true;
                 }
-                Ok(StreamEvent::Chunk(chunk)) => self.push(*chunk),
-                Ok(StreamEvent::Chunks(chunks)) => chunks.into_iter().for_each(|c| self.push(c)),
+                Ok(StreamEvent::Chunk(chunk)) => {
+                    self.saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
+                    return Some(Ok(*chunk));
+                }
                 Err(err) => {
                     self.finished = true;
-                    self.pending.clear();
                     return Some(Err(err));
                 }
             }
         }
-    }
-
-    fn push(&mut self, chunk: ChatChunk) {
-        self.saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
-        self.pending.push_back(chunk);
     }
 
     fn fail(&mut self, kind: ErrorKind, message: String) -> Option<Result<ChatChunk, Error>> {
@@ -178,7 +171,6 @@ where
         events: frame(bytes, target.adapter.framing()),
         parser: target.adapter.stream_parser(),
         target,
-        pending: VecDeque::new(),
         idle_timeout,
         saw_finish: false,
         finished: false,
@@ -189,5 +181,69 @@ where
     });
     ChatStream {
         inner: inner.boxed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::client::CallOptions;
+    use crate::providers::resolve_target;
+    use proptest::prelude::*;
+
+    fn decode_all(model: &str, pieces: Vec<Vec<u8>>) -> Vec<Result<ChatChunk, Error>> {
+        let options = CallOptions {
+            api_base: Some("http://127.0.0.1:1".into()),
+            api_key: Some("k".into()),
+            aws_access_key_id: Some("a".into()),
+            aws_secret_access_key: Some("s".into()),
+            aws_region_name: Some("us-east-1".into()),
+            ..CallOptions::default()
+        };
+        let target = Arc::new(resolve_target(model, &options).unwrap());
+        let body =
+            futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::convert::Infallible>));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        rt.block_on(decode_bytes(body, target, Duration::from_secs(5)).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_stream_cut_inside_an_event_is_a_typed_error() {
+        let body = b"data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"id\":\"c\",\"cho".to_vec();
+        let out = decode_all("gpt-4o", vec![body]);
+        assert_eq!(
+            out[0].as_ref().unwrap().choices[0].delta.content.as_deref(),
+            Some("hi")
+        );
+        assert_eq!(
+            out.last().unwrap().as_ref().unwrap_err().kind,
+            ErrorKind::ApiConnection
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn arbitrary_sse_bytes_never_panic(pieces in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 0..6)) {
+            let out = decode_all("gpt-4o", pieces);
+            prop_assert!(out.iter().filter(|r| r.is_err()).count() <= 1);
+        }
+
+        #[test]
+        fn arbitrary_sse_lines_never_panic(lines in proptest::collection::vec("(data|event|id|retry|:)?: ?[ -~]{0,40}", 0..12)) {
+            let body = lines.join("\n").into_bytes();
+            let out = decode_all("gpt-4o", vec![body]);
+            prop_assert!(out.iter().filter(|r| r.is_err()).count() <= 1);
+        }
+
+        #[test]
+        fn arbitrary_bytes_on_a_bedrock_stream_never_panic(pieces in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 0..6)) {
+            let out = decode_all("bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", pieces);
+            prop_assert!(out.iter().filter(|r| r.is_err()).count() <= 1);
+        }
     }
 }

@@ -128,7 +128,8 @@ impl Transport {
         let retry_after = retry_after(response.headers());
         let body = read_capped(response, MAX_ERROR_BODY).await;
         let mut err = target.adapter.map_error(target, status, &body);
-        err.retry_after = retry_after;
+        // A header wins; some providers (Gemini's `RetryInfo`) put the delay in the body.
+        err.retry_after = retry_after.or(err.retry_after);
         Err(err)
     }
 }

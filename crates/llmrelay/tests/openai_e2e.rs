@@ -543,7 +543,7 @@ async fn bad_requests_fail_before_the_network() {
     assert_eq!(err.kind, ErrorKind::BadRequest);
     assert!(err.suggestions.iter().any(|s| s == "gpt-4o"), "{err}");
     let err = client
-        .completion(request("anthropic/claude-sonnet-4-5"), &opts)
+        .completion(request("replicate/anthropic/claude-3.5-haiku"), &opts)
         .await
         .unwrap_err();
     assert_eq!(
@@ -613,4 +613,27 @@ async fn azure_calls_deployment_urls_with_api_version_and_api_key_header() {
     assert_eq!(sent.query.as_deref(), Some("api-version=2024-10-21"));
     assert_eq!(sent.header("api-key"), Some(KEY));
     assert!(sent.header("authorization").is_none());
+}
+
+#[test]
+fn call_options_debug_hides_every_secret() {
+    let opts = CallOptions {
+        api_key: Some("sk-visible?".into()),
+        aws_secret_access_key: Some("aws-secret-value".into()),
+        aws_session_token: Some("aws-session-value".into()),
+        vertex_credentials: Some("{\"private_key\": \"-----BEGIN\"}".into()),
+        headers: vec![("authorization".into(), "Bearer hdr-secret".into())],
+        ..CallOptions::default()
+    };
+    let shown = format!("{opts:?}");
+    for secret in [
+        "sk-visible?",
+        "aws-secret-value",
+        "aws-session-value",
+        "private_key",
+        "hdr-secret",
+    ] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("authorization"));
 }

@@ -4,6 +4,10 @@
 /// An API error as OpenAI reports it: an HTTP status and
 /// `{"error": {"message", "type", "param", "code"}}`.
 ///
+/// The other fakes render the same error in their own envelope: Anthropic's
+/// `{"type": "error", "error": {"type", "message"}}` (the type derived from the status
+/// unless it is already one of Anthropic's), Cohere's `{"id", "message"}`.
+///
 /// `{model}` in the message is replaced by the request's model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -95,6 +99,21 @@ impl ApiError {
         Self::new(
             503,
             "The server is overloaded or not ready yet. Please try again later.",
+        )
+    }
+
+    /// 529, Anthropic's API is overloaded (`type: "overloaded_error"`, message
+    /// `"Overloaded"`); worth a retry.
+    pub fn overloaded() -> Self {
+        Self::new(529, "Overloaded").with_type(Some("overloaded_error"))
+    }
+
+    /// 400, the prompt does not fit the model's context window, worded as Anthropic words it
+    /// (`prompt is too long: 208310 tokens > 200000 maximum`).
+    pub fn prompt_too_long(max_tokens: u64, requested_tokens: u64) -> Self {
+        Self::new(
+            400,
+            format!("prompt is too long: {requested_tokens} tokens > {max_tokens} maximum"),
         )
     }
 

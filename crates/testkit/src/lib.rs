@@ -24,6 +24,16 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`FakeAnthropic`] (the Messages API) and [`FakeCohere`] (v2 chat and embed) take the
+//! same [`Reply`]s and faults and answer in their provider's wire format: its JSON, its
+//! `event:`-named server-sent events, its error bodies. All three are instances of
+//! [`FakeUpstream`], which owns the listener, the script queue and the recording.
+//!
+//! [`FakeGemini`] speaks Gemini on both of Google's URL shapes (AI Studio's
+//! `/v1beta/models/...` and Vertex AI's `/v1/projects/.../publishers/google/models/...`)
+//! and serves an OAuth2 token endpoint, so Vertex service-account authentication is
+//! tested on loopback too.
+//!
 //! The `llmrelay-mock` binary serves the default reply forever on a fixed port, for load
 //! benchmarks.
 //!
@@ -32,15 +42,28 @@
 
 #![warn(missing_docs)]
 
+mod anthropic;
 mod api_error;
+mod bedrock;
+mod cohere;
+mod gemini;
 mod ids;
 mod openai;
 mod record;
+mod render;
 mod reply;
 mod server;
 mod sse;
+mod vectors;
 
+pub use anthropic::{FakeAnthropic, FakeAnthropicBuilder};
 pub use api_error::ApiError;
+pub use bedrock::{FakeBedrock, FakeBedrockBuilder};
+pub use cohere::{FakeCohere, FakeCohereBuilder};
+pub use gemini::{FakeGemini, FakeGeminiBuilder, DEFAULT_ACCESS_TOKEN};
 pub use record::RecordedRequest;
 pub use reply::{Reply, ToolCall, Usage, DEFAULT_CONTENT};
-pub use server::{FakeOpenAi, FakeOpenAiBuilder};
+pub use server::{
+    wire, AnthropicWire, BedrockWire, CohereWire, FakeOpenAi, FakeOpenAiBuilder, FakeUpstream,
+    FakeUpstreamBuilder, GeminiWire, OpenAiWire, Wire,
+};

@@ -43,6 +43,7 @@ pub struct Reply {
     pub(crate) finish_reason: Option<String>,
     pub(crate) stream_fault: Option<StreamFault>,
     pub(crate) headers: Vec<(String, String)>,
+    pub(crate) reasoning: Option<String>,
 }
 
 /// What the answer is, before latency, headers and stream faults.
@@ -103,6 +104,7 @@ impl Reply {
             finish_reason: None,
             stream_fault: None,
             headers: Vec::new(),
+            reasoning: None,
         }
     }
 
@@ -216,6 +218,13 @@ impl Reply {
         self
     }
 
+    /// Answers with this reasoning before the content: Anthropic's `thinking` block (with a
+    /// signature), Cohere's `thinking` content. The OpenAI fake does not send it.
+    pub fn with_reasoning(mut self, text: impl Into<String>) -> Self {
+        self.reasoning = Some(text.into());
+        self
+    }
+
     /// Waits this long before sending the response headers (for every outcome).
     pub fn with_latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
@@ -314,7 +323,8 @@ impl ToolCall {
 }
 
 /// Token usage to report. `completion_tokens` includes `reasoning_tokens` and
-/// `prompt_tokens` includes `cached_tokens`, as in OpenAI's usage.
+/// `prompt_tokens` includes `cached_tokens` and `cache_creation_tokens`, as in OpenAI's
+/// usage. Anthropic's fake reports `input_tokens` as what is left of `prompt_tokens`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Usage {
@@ -326,6 +336,8 @@ pub struct Usage {
     pub cached_tokens: u64,
     /// Output tokens spent on hidden reasoning.
     pub reasoning_tokens: u64,
+    /// Input tokens written to the prompt cache (Anthropic).
+    pub cache_creation_tokens: u64,
 }
 
 impl Usage {
@@ -336,12 +348,19 @@ impl Usage {
             completion_tokens,
             cached_tokens: 0,
             reasoning_tokens: 0,
+            cache_creation_tokens: 0,
         }
     }
 
     /// Reports this many of the prompt tokens as cached.
     pub fn with_cached_tokens(mut self, cached_tokens: u64) -> Self {
         self.cached_tokens = cached_tokens;
+        self
+    }
+
+    /// Reports this many of the prompt tokens as written to the prompt cache.
+    pub fn with_cache_creation_tokens(mut self, cache_creation_tokens: u64) -> Self {
+        self.cache_creation_tokens = cache_creation_tokens;
         self
     }
 

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::io;
+use std::marker::PhantomData;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -15,16 +16,112 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::openai;
 use crate::record::RecordedRequest;
 use crate::reply::Reply;
+use crate::{anthropic, bedrock, cohere, gemini, openai};
 
 /// Largest request body read; larger ones are answered with 413.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
+/// Which wire format a fake upstream speaks. Implemented by the marker types
+/// [`OpenAiWire`], [`AnthropicWire`] and [`CohereWire`]; sealed.
+pub trait Wire: wire::Sealed + Send + Sync + 'static {
+    /// The wire, for the request handler.
+    #[doc(hidden)]
+    const KIND: wire::Kind;
+    /// What the API base ends with after `http://host:port` (`/v1` for OpenAI, nothing
+    /// for Anthropic and Cohere, whose clients add the version to each path).
+    #[doc(hidden)]
+    const BASE_PATH: &'static str;
+    /// The model ids the server lists by default.
+    #[doc(hidden)]
+    const DEFAULT_MODELS: &'static [&'static str];
+}
+
+/// Crate-private details of [`Wire`], public only to be nameable in its bounds.
+pub mod wire {
+    /// Seals [`Wire`](super::Wire).
+    pub trait Sealed {}
+    /// The formats this crate speaks.
+    #[doc(hidden)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Kind {
+        /// OpenAI's chat completions, embeddings and models.
+        OpenAi,
+        /// Anthropic's Messages API.
+        Anthropic,
+        /// Cohere's v2 chat and embed.
+        Cohere,
+        /// AWS Bedrock's runtime (Converse, ConverseStream, InvokeModel).
+        Bedrock,
+        /// Google's Gemini API, AI Studio and Vertex AI URLs, and an OAuth2 token endpoint.
+        Gemini,
+    }
+}
+
+/// OpenAI's wire format (see [`FakeOpenAi`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OpenAiWire;
+impl wire::Sealed for OpenAiWire {}
+impl Wire for OpenAiWire {
+    const KIND: wire::Kind = wire::Kind::OpenAi;
+    const BASE_PATH: &'static str = "/v1";
+    const DEFAULT_MODELS: &'static [&'static str] =
+        &["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"];
+}
+
+/// Anthropic's Messages API (see [`FakeAnthropic`](crate::FakeAnthropic)).
+#[derive(Debug, Clone, Copy)]
+pub struct AnthropicWire;
+impl wire::Sealed for AnthropicWire {}
+impl Wire for AnthropicWire {
+    const KIND: wire::Kind = wire::Kind::Anthropic;
+    const BASE_PATH: &'static str = "";
+    const DEFAULT_MODELS: &'static [&'static str] = &["claude-sonnet-4-5", "claude-haiku-4-5"];
+}
+
+/// Cohere's v2 API (see [`FakeCohere`](crate::FakeCohere)).
+#[derive(Debug, Clone, Copy)]
+pub struct CohereWire;
+impl wire::Sealed for CohereWire {}
+impl Wire for CohereWire {
+    const KIND: wire::Kind = wire::Kind::Cohere;
+    const BASE_PATH: &'static str = "";
+    const DEFAULT_MODELS: &'static [&'static str] = &["command-r-08-2024", "embed-english-v3.0"];
+}
+
+/// AWS Bedrock's runtime API (see [`FakeBedrock`](crate::FakeBedrock)).
+#[derive(Debug, Clone, Copy)]
+pub struct BedrockWire;
+impl wire::Sealed for BedrockWire {}
+impl Wire for BedrockWire {
+    const KIND: wire::Kind = wire::Kind::Bedrock;
+    const BASE_PATH: &'static str = "";
+    const DEFAULT_MODELS: &'static [&'static str] = &["anthropic.claude-3-5-sonnet-20240620-v1:0"];
+}
+
+/// Google's Gemini API on AI Studio and Vertex AI (see [`FakeGemini`](crate::FakeGemini)).
+#[derive(Debug, Clone, Copy)]
+pub struct GeminiWire;
+impl wire::Sealed for GeminiWire {}
+impl Wire for GeminiWire {
+    const KIND: wire::Kind = wire::Kind::Gemini;
+    // Clients add `/v1beta/models/...` (AI Studio) or `/v1/projects/...` (Vertex).
+    const BASE_PATH: &'static str = "";
+    const DEFAULT_MODELS: &'static [&'static str] = &["gemini-2.5-pro", "gemini-2.5-flash"];
+}
+
 /// A fake OpenAI API on a loopback port, scripted per request.
+pub type FakeOpenAi = FakeUpstream<OpenAiWire>;
+
+/// Options for a [`FakeOpenAi`] before it starts.
+pub type FakeOpenAiBuilder = FakeUpstreamBuilder<OpenAiWire>;
+
+/// A fake upstream API on a loopback port that speaks the wire format `W`, scripted per
+/// request. [`FakeOpenAi`], [`FakeAnthropic`](crate::FakeAnthropic) and
+/// [`FakeCohere`](crate::FakeCohere) name its instances.
 ///
-/// It serves `POST /v1/chat/completions` (JSON, or SSE when `"stream": true`),
+/// The OpenAI one serves `POST /v1/chat/completions` (JSON, or SSE when `"stream": true`),
 /// `POST /v1/embeddings` and `GET /v1/models` in OpenAI's exact wire format. Each request
 /// takes the next [`Reply`] pushed with [`push`](Self::push), or the default reply when the
 /// queue is empty, and is recorded for [`requests`](Self::requests).
@@ -44,38 +141,39 @@ const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
-pub struct FakeOpenAi {
+pub struct FakeUpstream<W: Wire> {
     addr: SocketAddr,
     state: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    wire: PhantomData<W>,
 }
 
-/// Options for a [`FakeOpenAi`] before it starts.
+/// Options for a [`FakeUpstream`] before it starts.
 #[derive(Debug, Clone)]
-pub struct FakeOpenAiBuilder {
+pub struct FakeUpstreamBuilder<W: Wire> {
     port: u16,
     default_reply: Reply,
     record: bool,
     api_key: Option<String>,
     models: Vec<String>,
+    wire: PhantomData<W>,
 }
 
-impl Default for FakeOpenAiBuilder {
+impl<W: Wire> Default for FakeUpstreamBuilder<W> {
     fn default() -> Self {
         Self {
             port: 0,
             default_reply: Reply::default(),
             record: true,
             api_key: None,
-            models: ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]
-                .map(str::to_owned)
-                .to_vec(),
+            models: W::DEFAULT_MODELS.iter().map(|m| (*m).to_owned()).collect(),
+            wire: PhantomData,
         }
     }
 }
 
-impl FakeOpenAiBuilder {
+impl<W: Wire> FakeUpstreamBuilder<W> {
     /// Listens on this loopback port instead of an ephemeral one.
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -95,21 +193,22 @@ impl FakeOpenAiBuilder {
         self
     }
 
-    /// Answers 401 as OpenAI does unless a request carries `Authorization: Bearer KEY`.
+    /// Answers 401 as the provider does unless a request carries this key
+    /// (`Authorization: Bearer KEY`; Anthropic: `x-api-key: KEY`).
     /// Without this, any key or none is accepted.
     pub fn require_api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
     }
 
-    /// The model ids `GET /v1/models` lists.
+    /// The model ids the model list (`GET /v1/models` for OpenAI) names.
     pub fn models(mut self, models: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.models = models.into_iter().map(Into::into).collect();
         self
     }
 
     /// Binds 127.0.0.1 and starts serving in the current tokio runtime.
-    pub async fn start(self) -> io::Result<FakeOpenAi> {
+    pub async fn start(self) -> io::Result<FakeUpstream<W>> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -122,6 +221,7 @@ impl FakeOpenAiBuilder {
             api_key: self.api_key,
             models: self.models,
             shutdown: shutdown_rx.clone(),
+            wire: W::KIND,
         });
         let app = Router::new()
             .fallback(handle)
@@ -134,29 +234,31 @@ impl FakeOpenAiBuilder {
             // see connection refused, which is what they should see.
             let _ = serve.await;
         });
-        Ok(FakeOpenAi {
+        Ok(FakeUpstream {
             addr,
             state,
             shutdown,
             task: Some(task),
+            wire: PhantomData,
         })
     }
 }
 
-impl FakeOpenAi {
+impl<W: Wire> FakeUpstream<W> {
     /// Starts a server with the default options on an ephemeral loopback port.
     pub async fn start() -> io::Result<Self> {
-        FakeOpenAiBuilder::default().start().await
+        FakeUpstreamBuilder::default().start().await
     }
 
     /// Options for a server: port, default reply, recording, required key, model list.
-    pub fn builder() -> FakeOpenAiBuilder {
-        FakeOpenAiBuilder::default()
+    pub fn builder() -> FakeUpstreamBuilder<W> {
+        FakeUpstreamBuilder::default()
     }
 
-    /// The API base a client should use, such as `http://127.0.0.1:41234/v1`.
+    /// The API base a client should use: `http://127.0.0.1:41234/v1` for OpenAI,
+    /// `http://127.0.0.1:41234` for Anthropic and Cohere (as their SDKs take it).
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        format!("http://{}{}", self.addr, W::BASE_PATH)
     }
 
     /// The address the server listens on.
@@ -208,7 +310,7 @@ impl FakeOpenAi {
     }
 }
 
-impl Drop for FakeOpenAi {
+impl<W: Wire> Drop for FakeUpstream<W> {
     fn drop(&mut self) {
         // The server task finishes on its own once signalled; stalled streams and hanging
         // requests watch the same signal and drop their connections.
@@ -227,6 +329,7 @@ pub(crate) struct Shared {
     pub(crate) api_key: Option<String>,
     pub(crate) models: Vec<String>,
     shutdown: watch::Receiver<bool>,
+    wire: wire::Kind,
 }
 
 impl Shared {
@@ -269,13 +372,21 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Every request comes here: count, read, record, then answer in OpenAI's format.
+/// Every request comes here: count, read, record, then answer in the server's format.
 async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response {
     state.count.fetch_add(1, Ordering::Relaxed);
     let (parts, body) = request.into_parts();
     let Ok(raw_body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return openai::body_too_large();
+        return match state.wire {
+            wire::Kind::OpenAi => openai::body_too_large(),
+            wire::Kind::Anthropic => anthropic::body_too_large(),
+            wire::Kind::Cohere => cohere::body_too_large(),
+            wire::Kind::Bedrock => bedrock::body_too_large(),
+            wire::Kind::Gemini => gemini::body_too_large(),
+        };
     };
+    // Bedrock's SigV4 check needs the exact bytes; `Bytes` clones share them.
+    let raw_for_signature = raw_body.clone();
     let json = if raw_body.is_empty() {
         None
     } else {
@@ -299,7 +410,17 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
         };
         lock(&state.requests).push(recorded);
     }
-    openai::respond(&state, &parts, json.as_ref()).await
+    match state.wire {
+        wire::Kind::OpenAi => openai::respond(&state, &parts, json.as_ref()).await,
+        wire::Kind::Anthropic => anthropic::respond(&state, &parts, json.as_ref()).await,
+        wire::Kind::Cohere => cohere::respond(&state, &parts, json.as_ref()).await,
+        wire::Kind::Bedrock => {
+            bedrock::respond(&state, &parts, json.as_ref(), &raw_for_signature).await
+        }
+        wire::Kind::Gemini => {
+            gemini::respond(&state, &parts, json.as_ref(), &raw_for_signature).await
+        }
+    }
 }
 
 /// A response whose body fails at once: hyper drops the connection without writing the

@@ -6,9 +6,15 @@
 //! OpenAI-compatible providers are not code: they are the OpenAI adapter
 //! driven by a row of catalog data (base URL, key variable, renames).
 
+pub(crate) mod anthropic;
 mod azure;
+pub(crate) mod bedrock;
+pub(crate) mod cohere;
+pub(crate) mod gemini;
+pub(crate) mod media;
 pub(crate) mod openai;
 mod target;
+pub(crate) mod vertex;
 
 pub(crate) use target::{resolve_target, Target};
 
@@ -26,6 +32,18 @@ pub(crate) enum Adapter {
     OpenAi,
     /// Azure OpenAI: OpenAI's bodies at deployment URLs with `api-version`.
     Azure,
+    /// AWS Bedrock Converse, SigV4-signed.
+    Bedrock,
+    /// Google AI Studio's Gemini API (`generateContent`).
+    Gemini,
+    /// Gemini on Vertex AI: Gemini's bodies, Vertex URLs, an OAuth2 token.
+    VertexGemini,
+    /// Anthropic's Messages bodies on Vertex AI (`rawPredict`).
+    VertexAnthropic,
+    /// Anthropic's Messages API.
+    Anthropic,
+    /// Cohere's v2 chat and embed.
+    Cohere,
 }
 
 /// HTTP method of an upstream call.
@@ -50,6 +68,9 @@ pub(crate) struct HttpRequest {
 pub(crate) enum Framing {
     /// `text/event-stream` (OpenAI, Anthropic, Gemini, Cohere).
     Sse,
+    /// AWS's binary `application/vnd.amazon.eventstream` (Bedrock); the
+    /// event name is the `:event-type` header, or `exception/<type>`.
+    AwsEventStream,
 }
 
 /// One framed event of a stream: the SSE `event:` name (empty when absent)
@@ -65,8 +86,6 @@ pub(crate) struct RawEvent<'a> {
 pub(crate) enum StreamEvent {
     /// One chunk for the caller.
     Chunk(Box<ChatChunk>),
-    /// Several chunks (a provider event can carry more than one delta).
-    Chunks(Vec<ChatChunk>),
     /// The stream is over.
     Done,
     /// Nothing for the caller (keep-alive, bookkeeping).
@@ -79,6 +98,10 @@ pub(crate) enum StreamEvent {
 #[derive(Debug)]
 pub(crate) enum StreamParser {
     OpenAi,
+    Bedrock(bedrock::stream::StreamState),
+    Gemini(gemini::stream::StreamState),
+    Anthropic(anthropic::stream::StreamState),
+    Cohere(cohere::stream::StreamState),
 }
 
 impl StreamParser {
@@ -89,6 +112,10 @@ impl StreamParser {
     ) -> Result<StreamEvent, Error> {
         match self {
             StreamParser::OpenAi => openai::stream::parse_event(target, event.data),
+            StreamParser::Bedrock(state) => state.parse(target, event),
+            StreamParser::Gemini(state) => state.parse(target, event.data),
+            StreamParser::Anthropic(state) => state.parse(target, event),
+            StreamParser::Cohere(state) => state.parse(target, event),
         }
     }
 }
@@ -113,6 +140,15 @@ impl Adapter {
                 let body = openai::request::chat_body(target, request)?;
                 Ok(azure::http_request(target, "chat/completions", body))
             }
+            Adapter::Bedrock => bedrock::chat_request(target, request),
+            Adapter::Gemini => gemini::chat_request(target, request),
+            Adapter::VertexGemini => vertex::chat_request(target, request),
+            Adapter::VertexAnthropic => vertex::anthropic::chat_request(target, request),
+            Adapter::Anthropic => anthropic::chat_request(target, request),
+            Adapter::Cohere => {
+                let body = cohere::request::chat_body(target, request)?;
+                Ok(cohere::http_request(target, "chat", body))
+            }
         }
     }
 
@@ -135,6 +171,17 @@ impl Adapter {
                 let body = openai::request::embedding_body(target, request)?;
                 Ok(azure::http_request(target, "embeddings", body))
             }
+            Adapter::Bedrock => bedrock::embedding::embedding_request(target, request),
+            Adapter::Gemini => gemini::embedding_request(target, request),
+            Adapter::VertexGemini => vertex::embedding_request(target, request),
+            Adapter::VertexAnthropic | Adapter::Anthropic => Err(target.error(
+                crate::error::ErrorKind::BadRequest,
+                "Anthropic models do not embed",
+            )),
+            Adapter::Cohere => {
+                let body = cohere::embed::embedding_body(target, request)?;
+                Ok(cohere::http_request(target, "embed", body))
+            }
         }
     }
 
@@ -147,9 +194,15 @@ impl Adapter {
                 "/models",
                 Bytes::new(),
             )),
-            Adapter::Azure => Err(target.error(
+            Adapter::Azure
+            | Adapter::Bedrock
+            | Adapter::Gemini
+            | Adapter::VertexGemini
+            | Adapter::VertexAnthropic
+            | Adapter::Anthropic
+            | Adapter::Cohere => Err(target.error(
                 crate::error::ErrorKind::BadRequest,
-                "Azure lists deployments in its management API, not here",
+                "this provider lists models in its management API, not its inference API",
             )),
         }
     }
@@ -157,6 +210,12 @@ impl Adapter {
     pub(crate) fn parse_chat(self, target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
         match self {
             Adapter::OpenAi | Adapter::Azure => openai::response::parse_chat(target, body),
+            Adapter::Bedrock => bedrock::response::parse_chat(target, body),
+            Adapter::Gemini | Adapter::VertexGemini => gemini::response::parse_chat(target, body),
+            Adapter::VertexAnthropic | Adapter::Anthropic => {
+                anthropic::response::parse_chat(target, body)
+            }
+            Adapter::Cohere => cohere::response::parse_chat(target, body),
         }
     }
 
@@ -167,30 +226,71 @@ impl Adapter {
     ) -> Result<EmbeddingResponse, Error> {
         match self {
             Adapter::OpenAi | Adapter::Azure => openai::response::parse_embedding(target, body),
+            Adapter::Bedrock => bedrock::embedding::parse_embedding(target, body),
+            Adapter::Gemini => gemini::response::parse_embedding(target, body),
+            Adapter::VertexGemini => vertex::embedding::parse_predict(target, body),
+            Adapter::VertexAnthropic | Adapter::Anthropic => Err(target.error(
+                crate::error::ErrorKind::BadRequest,
+                "Anthropic models do not embed",
+            )),
+            Adapter::Cohere => cohere::embed::parse_embedding(target, body),
         }
     }
 
     pub(crate) fn parse_models(self, target: &Target, body: &[u8]) -> Result<ModelList, Error> {
         match self {
-            Adapter::OpenAi | Adapter::Azure => openai::response::parse_models(target, body),
+            Adapter::OpenAi | Adapter::Azure | Adapter::Bedrock => {
+                openai::response::parse_models(target, body)
+            }
+            // Never asked: `models_request` refuses these.
+            Adapter::Gemini
+            | Adapter::VertexGemini
+            | Adapter::VertexAnthropic
+            | Adapter::Anthropic
+            | Adapter::Cohere => openai::response::parse_models(target, body),
         }
     }
 
     pub(crate) fn framing(self) -> Framing {
         match self {
             Adapter::OpenAi | Adapter::Azure => Framing::Sse,
+            Adapter::Bedrock => Framing::AwsEventStream,
+            Adapter::Gemini | Adapter::VertexGemini | Adapter::VertexAnthropic => Framing::Sse,
+            Adapter::Anthropic | Adapter::Cohere => Framing::Sse,
         }
     }
 
     pub(crate) fn stream_parser(self) -> StreamParser {
         match self {
             Adapter::OpenAi | Adapter::Azure => StreamParser::OpenAi,
+            Adapter::Bedrock => StreamParser::Bedrock(bedrock::stream::StreamState::default()),
+            Adapter::Gemini | Adapter::VertexGemini => {
+                StreamParser::Gemini(gemini::stream::StreamState::default())
+            }
+            Adapter::VertexAnthropic | Adapter::Anthropic => {
+                StreamParser::Anthropic(anthropic::stream::StreamState::default())
+            }
+            Adapter::Cohere => StreamParser::Cohere(cohere::stream::StreamState::default()),
         }
     }
 
     pub(crate) fn map_error(self, target: &Target, status: u16, body: &[u8]) -> Error {
         match self {
             Adapter::OpenAi | Adapter::Azure => openai::error::map_error(target, status, body),
+            Adapter::Bedrock => bedrock::error::map_error(target, status, body),
+            Adapter::Gemini | Adapter::VertexGemini => {
+                gemini::error::map_error(target, status, body)
+            }
+            Adapter::VertexAnthropic => vertex::anthropic::map_error(target, status, body),
+            Adapter::Anthropic => anthropic::error::map_error(target, status, body),
+            Adapter::Cohere => cohere::error::map_error(target, status, body),
         }
     }
+}
+
+/// Seconds since the Unix epoch, for providers that send no creation time.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }

@@ -8,6 +8,7 @@ use llmrelay_catalog::{ModelInfo, ProviderApi, ProviderInfo};
 
 use super::Adapter;
 use crate::client::CallOptions;
+use crate::credentials::aws::{self, AwsAuth, AwsAuthError};
 use crate::error::{Error, ErrorKind};
 
 /// The resolved destination of one call.
@@ -26,6 +27,10 @@ pub(crate) struct Target {
     pub extra_headers: Vec<(String, String)>,
     /// Drop parameters the provider does not take instead of failing.
     pub drop_params: bool,
+    /// AWS credentials and region (Bedrock only).
+    pub aws: Option<AwsAuth>,
+    /// Project, location and credentials (Vertex AI only).
+    pub vertex: Option<super::vertex::VertexSettings>,
 }
 
 impl fmt::Debug for Target {
@@ -64,6 +69,26 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
     })?;
     let adapter = match (provider.name, provider.api) {
         ("azure", _) => Adapter::Azure,
+        ("bedrock" | "bedrock_converse", _) => Adapter::Bedrock,
+        ("gemini", _) => Adapter::Gemini,
+        ("anthropic", _) => Adapter::Anthropic,
+        ("cohere" | "cohere_chat", _) => Adapter::Cohere,
+        (name, _) if name.starts_with("vertex_ai") => {
+            match super::vertex::adapter_for(name, resolved.model) {
+                Some(adapter) => adapter,
+                None => {
+                    return Err(Error::new(
+                        ErrorKind::BadRequest,
+                        format!(
+                            "`{model}` is served by Vertex AI's Model Garden, which is not callable yet; \
+                             Gemini and Anthropic models on Vertex are"
+                        ),
+                    )
+                    .with_provider(name)
+                    .with_model(model))
+                }
+            }
+        }
         ("openai", _) | (_, ProviderApi::OpenAiCompatible) => Adapter::OpenAi,
         (name, ProviderApi::Native) => {
             return Err(Error::new(
@@ -77,6 +102,19 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
             .with_model(model))
         }
     };
+    if adapter == Adapter::Bedrock {
+        return bedrock_target(provider, resolved.model, resolved.info, model, options);
+    }
+    if matches!(adapter, Adapter::VertexGemini | Adapter::VertexAnthropic) {
+        return super::vertex::target(
+            adapter,
+            provider,
+            resolved.model,
+            resolved.info,
+            model,
+            options,
+        );
+    }
     let env = |name: Option<&str>| {
         name.and_then(|n| std::env::var(n).ok())
             .filter(|v| !v.is_empty())
@@ -113,7 +151,9 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
     let api_key = options
         .api_key
         .clone()
-        .or_else(|| env(provider.api_key_env));
+        .or_else(|| env(provider.api_key_env))
+        // LiteLLM's second name for the Gemini key.
+        .or_else(|| env((adapter == Adapter::Gemini).then_some("GOOGLE_API_KEY")));
     if api_key.is_none() && provider.api_key_env.is_some() && !is_loopback(&api_base) {
         return Err(Error::new(
             ErrorKind::Authentication,
@@ -134,7 +174,7 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
                 .or_else(|| env(Some("AZURE_API_VERSION")))
                 .unwrap_or_else(|| AZURE_DEFAULT_API_VERSION.to_string()),
         ),
-        Adapter::OpenAi => None,
+        _ => None,
     };
     Ok(Target {
         adapter,
@@ -147,6 +187,65 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
         api_version,
         extra_headers: options.headers.clone(),
         drop_params: options.drop_params.unwrap_or(false),
+        aws: None,
+        vertex: None,
+    })
+}
+
+/// Bedrock: the region may sit in the model name, the key is AWS's
+/// credential chain, the base URL the region's runtime endpoint.
+fn bedrock_target(
+    provider: &'static ProviderInfo,
+    upstream_model: &str,
+    info: Option<&'static ModelInfo>,
+    model: &str,
+    options: &CallOptions,
+) -> Result<Target, Error> {
+    let (region_hint, model_id) = super::bedrock::split_model(upstream_model);
+    let fail = |kind, message: &str| {
+        Err(Error::new(kind, message)
+            .with_provider(provider.name)
+            .with_model(model))
+    };
+    let auth = match aws::resolve(options, region_hint) {
+        Ok(auth) => auth,
+        Err(AwsAuthError::NoCredentials) => {
+            return fail(
+                ErrorKind::Authentication,
+                "no AWS credentials: pass aws_access_key_id and aws_secret_access_key, set AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials",
+            )
+        }
+        Err(AwsAuthError::NoRegion) => {
+            return fail(
+                ErrorKind::BadRequest,
+                "no AWS region: pass aws_region_name, name it in the model (bedrock/us-east-1/...), or set AWS_REGION",
+            )
+        }
+    };
+    let api_base = options
+        .api_base
+        .clone()
+        .or_else(|| {
+            std::env::var("AWS_BEDROCK_RUNTIME_ENDPOINT")
+                .ok()
+                .filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| super::bedrock::default_base(&auth.region));
+    Ok(Target {
+        adapter: Adapter::Bedrock,
+        provider,
+        model: model_id.to_string(),
+        requested_model: model.to_string(),
+        info,
+        api_base: api_base.trim_end_matches('/').to_string(),
+        // Not sent (SigV4 signs instead); kept so errors redact the secret.
+        api_key: Some(auth.secret_access_key.clone()),
+        api_version: None,
+        extra_headers: options.headers.clone(),
+        drop_params: options.drop_params.unwrap_or(false),
+        aws: Some(auth),
+        vertex: None,
     })
 }
 

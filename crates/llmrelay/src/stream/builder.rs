@@ -140,6 +140,7 @@ mod tests {
         ];
         let r = stream_chunk_builder(&chunks).unwrap();
         assert_eq!(r.id, "c1");
+        assert_eq!(r.choices[0].message.role, crate::types::Role::Assistant);
         assert_eq!(r.choices.len(), 1);
         let m = &r.choices[0].message;
         assert_eq!(m.content.as_deref(), Some("Hello"));

@@ -81,6 +81,31 @@ pub struct Delta {
     pub extra: Extra,
 }
 
+impl Delta {
+    /// A delta carrying one fragment of tool call `index`: its opening (with `id`, which
+    /// also sets `type: function`, and `name`) or a piece of its arguments.
+    pub(crate) fn tool_call(
+        index: u32,
+        id: Option<String>,
+        name: Option<String>,
+        arguments: String,
+    ) -> Delta {
+        let kind = id.as_ref().map(|_| String::from("function"));
+        Delta {
+            tool_calls: Some(vec![ToolCallDelta {
+                index,
+                id,
+                kind,
+                function: Some(FunctionCallDelta {
+                    name,
+                    arguments: Some(arguments),
+                }),
+            }]),
+            ..Delta::default()
+        }
+    }
+}
+
 /// A fragment of a tool call: the first carries id and name, later ones
 /// pieces of the arguments.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

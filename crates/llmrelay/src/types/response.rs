@@ -62,7 +62,7 @@ pub struct Choice {
 }
 
 /// The assistant's message in a response.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseMessage {
     /// Always `assistant`.
     #[serde(default = "assistant")]
@@ -86,6 +86,20 @@ pub struct ResponseMessage {
 
 fn assistant() -> Role {
     Role::Assistant
+}
+
+impl Default for ResponseMessage {
+    /// An empty assistant message (a response message is always the assistant's).
+    fn default() -> Self {
+        ResponseMessage {
+            role: Role::Assistant,
+            content: None,
+            tool_calls: None,
+            reasoning_content: None,
+            refusal: None,
+            extra: Extra::new(),
+        }
+    }
 }
 
 /// A call the model made.
@@ -179,6 +193,18 @@ pub struct CompletionTokensDetails {
     pub extra: Extra,
 }
 
+impl PromptTokensDetails {
+    /// Cache writes with a one-hour lifetime (Anthropic's `ephemeral_1h_input_tokens`,
+    /// under LiteLLM's `cache_creation_token_details`), billed at their own rate.
+    pub fn cache_creation_1h_tokens(&self) -> u64 {
+        self.extra
+            .get("cache_creation_token_details")
+            .and_then(|d| d.get("ephemeral_1h_input_tokens"))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    }
+}
+
 impl Usage {
     /// The billing view of these counts, for the catalog's `cost_per_token`.
     pub fn to_billing(&self) -> llmrelay_catalog::Usage {
@@ -189,6 +215,8 @@ impl Usage {
             completion_tokens: self.completion_tokens,
             cached_tokens: prompt.map_or(0, |p| p.cached_tokens),
             cache_creation_tokens: prompt.and_then(|p| p.cache_creation_tokens).unwrap_or(0),
+            cache_creation_1h_tokens: prompt
+                .map_or(0, PromptTokensDetails::cache_creation_1h_tokens),
             audio_input_tokens: prompt.and_then(|p| p.audio_tokens).unwrap_or(0),
             image_input_tokens: prompt.and_then(|p| p.image_tokens).unwrap_or(0),
             reasoning_tokens: completion.map_or(0, |c| c.reasoning_tokens),

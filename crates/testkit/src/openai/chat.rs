@@ -5,20 +5,19 @@
 use std::borrow::Cow;
 
 use axum::body::Body;
-use axum::http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::Response;
 use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use super::error_json;
 use super::wire::{self, SERVICE_TIER, SYSTEM_FINGERPRINT};
-use super::{error_json, to_json};
 use crate::ids::{random_id, unix_now};
+use crate::render::{
+    estimate_prompt_tokens, estimate_tokens, event_stream, last_user_text, split, to_json, Split,
+};
 use crate::reply::{Content, Outcome, Reply, StreamFaultKind};
 use crate::sse::{Fault, Playback};
-
-/// `content-type` of streamed answers.
-const EVENT_STREAM: &str = "text/event-stream; charset=utf-8";
 /// Characters per tool-argument piece when the reply does not say how many pieces.
 const ARGUMENT_PIECE_CHARS: usize = 8;
 
@@ -239,20 +238,12 @@ pub(super) fn malformed(model: &str, stream: bool) -> Response {
         let body = format!(
             r#"{{"id":"{id}","object":"chat.completion","created":{created},"model":"{model}","choices":[{{"index":0,"message":{{"role":"assistant","content":"Hel"#
         );
-        return super::json_response(axum::http::StatusCode::OK, body.into_bytes());
+        return crate::render::json_response(axum::http::StatusCode::OK, body.into_bytes());
     }
     let body = format!(
         "data: {{\"id\":\"{id}\",\"object\":\"chat.completion.chunk\",\"created\":{created},\"model\":\"{model}\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"Hel\n\ndata: [DONE]\n\n"
     );
     event_stream(Body::from(body))
-}
-
-fn event_stream(body: Body) -> Response {
-    let mut response = Response::new(body);
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
 }
 
 /// `data: JSON\n\n`.
@@ -264,108 +255,9 @@ fn event(json: &[u8]) -> Bytes {
     Bytes::from(bytes)
 }
 
-/// How text is cut into stream pieces when the reply does not give a count.
-#[derive(Clone, Copy)]
-enum Split {
-    /// One piece per word, each word with the whitespace before it.
-    Words,
-    /// Pieces of at most this many characters.
-    Chars(usize),
-}
-
-/// Cuts `text` into `pieces` parts of about equal length (by characters), or by `default`.
-/// Empty text gives no piece; pieces are never empty.
-fn split(text: &str, pieces: Option<usize>, default: Split) -> Vec<&str> {
-    let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    let chars = bounds.len();
-    if chars == 0 {
-        return Vec::new();
-    }
-    let starts: Vec<usize> = match (pieces, default) {
-        (Some(n), _) => {
-            let n = n.clamp(1, chars);
-            (0..n).map(|k| bounds[k * chars / n]).collect()
-        }
-        (None, Split::Chars(size)) => bounds.iter().copied().step_by(size.max(1)).collect(),
-        (None, Split::Words) => {
-            let mut starts = vec![0];
-            let mut previous_was_space = false;
-            for (i, c) in text.char_indices() {
-                if c.is_whitespace() && !previous_was_space && i > 0 {
-                    starts.push(i);
-                }
-                previous_was_space = c.is_whitespace();
-            }
-            starts
-        }
-    };
-    let ends = starts.iter().skip(1).copied().chain([text.len()]);
-    starts.iter().zip(ends).map(|(&s, e)| &text[s..e]).collect()
-}
-
-/// The text of the last `user` message: a string, or its text parts joined by newlines.
-fn last_user_text(request: &Value) -> String {
-    request["messages"]
-        .as_array()
-        .and_then(|messages| messages.iter().rev().find(|m| m["role"] == "user"))
-        .map(|m| text_of(&m["content"]))
-        .unwrap_or_default()
-}
-
-fn text_of(content: &Value) -> String {
-    match content {
-        Value::String(text) => text.clone(),
-        Value::Array(parts) => parts
-            .iter()
-            .filter(|p| p["type"] == "text")
-            .filter_map(|p| p["text"].as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
-}
-
-/// About a token per four characters: a stable estimate, not a tokenizer.
-fn estimate_tokens(text: &str) -> u64 {
-    (text.chars().count() as u64).div_ceil(4)
-}
-
-/// Four tokens per message plus its text, and three to prime the reply, as OpenAI counts.
-fn estimate_prompt_tokens(request: &Value) -> u64 {
-    let messages = request["messages"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice);
-    3 + messages
-        .iter()
-        .map(|m| 4 + estimate_tokens(&text_of(&m["content"])))
-        .sum::<u64>()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_words_with_their_leading_space() {
-        assert_eq!(
-            split("Hello  big world", None, Split::Words),
-            ["Hello", "  big", " world"]
-        );
-        assert_eq!(split("", None, Split::Words), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn splits_into_even_pieces_on_char_boundaries() {
-        assert_eq!(
-            split("abcdefgh", Some(3), Split::Words),
-            ["ab", "cde", "fgh"]
-        );
-        assert_eq!(split("héé", Some(5), Split::Words), ["h", "é", "é"]);
-        assert_eq!(
-            split(r#"{"a":1}"#, None, Split::Chars(3)),
-            [r#"{"a"#, r#"":1"#, "}"]
-        );
-    }
 
     #[test]
     fn echoes_the_last_user_text() {

@@ -5,20 +5,18 @@ mod chat;
 mod embeddings;
 mod wire;
 
-use axum::body::Body;
-use axum::http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{HeaderValue, AUTHORIZATION};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use crate::api_error::ApiError;
 use crate::ids::random_id;
-use crate::reply::{Outcome, Reply, StreamFaultKind};
-use crate::server::{disconnect, sleep_unless_stopped, stopped, Shared};
-
-/// `content-type` of JSON bodies.
-const JSON: &str = "application/json";
+use crate::render::{error_status, json_response, play, to_json, Renderer};
+use crate::reply::Reply;
+use crate::server::Shared;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Route {
@@ -39,7 +37,15 @@ pub(crate) async fn respond(state: &Shared, parts: &Parts, body: Option<&Value>)
         }
     };
     let response = match validate(state, parts, route, body) {
-        Ok(request) => answer(state, route, &request).await,
+        Ok(request) => {
+            let stream = request.stream;
+            let answer = Answer {
+                route,
+                request: &request,
+                state,
+            };
+            play(state, stream, &answer).await
+        }
         Err(error) => error_response(&error, ""),
     };
     with_request_id(response)
@@ -50,7 +56,7 @@ struct Valid<'a> {
     body: &'a Value,
     model: &'a str,
     stream: bool,
-    embedding_inputs: Vec<embeddings::Input<'a>>,
+    embedding_inputs: Vec<crate::vectors::Input<'a>>,
 }
 
 static NULL: Value = Value::Null;
@@ -160,57 +166,46 @@ fn mask_key(key: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
-/// Takes the next reply and plays it: latency, then the outcome, then its headers.
-async fn answer(state: &Shared, route: Route, request: &Valid<'_>) -> Response {
-    let reply = state.next_reply();
-    let mut signal = state.shutdown_signal();
-    if !sleep_unless_stopped(reply.latency, &mut signal).await {
-        return disconnect();
-    }
-    let mut response = match &reply.outcome {
-        Outcome::Error(error) => error_response(error, request.model),
-        Outcome::MalformedJson if route == Route::Chat => {
-            chat::malformed(request.model, request.stream)
-        }
-        Outcome::MalformedJson => json_response(
-            StatusCode::OK,
-            br#"{"object":"list","data":[{"obj"#.to_vec(),
-        ),
-        Outcome::Disconnect => return disconnect(),
-        Outcome::Hang => {
-            stopped(&mut signal).await;
-            return disconnect();
-        }
-        Outcome::Message { .. } if request.stream => {
-            chat::stream(&reply, request.body, request.model, signal)
-        }
-        Outcome::Message { .. } => match reply.stream_fault.as_ref().map(|f| &f.kind) {
-            // A plain request meets a stream fault before its body: see `Reply::close_after`.
-            Some(StreamFaultKind::Close) => return disconnect(),
-            Some(StreamFaultKind::Stall) => {
-                stopped(&mut signal).await;
-                return disconnect();
-            }
-            Some(StreamFaultKind::Error(error)) => error_response(error, request.model),
-            None => success(&reply, route, request, state),
-        },
-    };
-    add_headers(&mut response, &reply);
-    response
+/// How OpenAI renders the outcomes of one request's reply.
+struct Answer<'r, 'a> {
+    route: Route,
+    request: &'r Valid<'a>,
+    state: &'r Shared,
 }
 
-fn success(reply: &Reply, route: Route, request: &Valid<'_>, state: &Shared) -> Response {
-    let body = match route {
-        Route::Chat => chat::completion(reply, request.body, request.model),
-        Route::Embeddings => embeddings::render(
-            reply,
-            &request.embedding_inputs,
-            request.body,
-            request.model,
-        ),
-        Route::Models => models(&state.models),
-    };
-    json_response(StatusCode::OK, body)
+impl Renderer for Answer<'_, '_> {
+    fn error(&self, error: &ApiError) -> Response {
+        error_response(error, self.request.model)
+    }
+
+    fn malformed(&self, stream: bool) -> Response {
+        match self.route {
+            Route::Chat => chat::malformed(self.request.model, stream),
+            _ => json_response(
+                StatusCode::OK,
+                br#"{"object":"list","data":[{"obj"#.to_vec(),
+            ),
+        }
+    }
+
+    fn body(&self, reply: &Reply) -> Response {
+        let request = self.request;
+        let body = match self.route {
+            Route::Chat => chat::completion(reply, request.body, request.model),
+            Route::Embeddings => embeddings::render(
+                reply,
+                &request.embedding_inputs,
+                request.body,
+                request.model,
+            ),
+            Route::Models => models(&self.state.models),
+        };
+        json_response(StatusCode::OK, body)
+    }
+
+    fn stream(&self, reply: &Reply, signal: watch::Receiver<bool>) -> Response {
+        chat::stream(reply, self.request.body, self.request.model, signal)
+    }
 }
 
 /// `GET /v1/models`: the configured ids, owned by `system`.
@@ -230,17 +225,6 @@ fn models(ids: &[String]) -> Vec<u8> {
     to_json(&list)
 }
 
-fn add_headers(response: &mut Response, reply: &Reply) {
-    for (name, value) in &reply.headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::try_from(value.as_str()),
-        ) {
-            response.headers_mut().append(name, value);
-        }
-    }
-}
-
 fn with_request_id(mut response: Response) -> Response {
     if let Ok(id) = HeaderValue::try_from(random_id("req_", 32)) {
         response.headers_mut().insert("x-request-id", id);
@@ -250,8 +234,7 @@ fn with_request_id(mut response: Response) -> Response {
 
 /// `{"error": {...}}` with the error's status; `{model}` in its message becomes `model`.
 pub(crate) fn error_response(error: &ApiError, model: &str) -> Response {
-    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    json_response(status, error_json(error, model))
+    error_status(error, error_json(error, model))
 }
 
 /// The bytes of `{"error": {...}}`.
@@ -274,21 +257,6 @@ pub(crate) fn body_too_large() -> Response {
         &ApiError::new(413, "Request body too large for the fake upstream."),
         "",
     )
-}
-
-fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
-    response
-}
-
-/// Serializes a wire type. These types hold only strings, numbers and options, which
-/// always serialize; the empty fallback keeps the server alive were that ever to change.
-fn to_json(value: &impl serde::Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
 }
 
 #[cfg(test)]

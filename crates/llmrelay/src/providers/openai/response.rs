@@ -4,7 +4,7 @@ use llmrelay_catalog::ServiceTier;
 
 use crate::error::{Error, ErrorKind};
 use crate::providers::Target;
-use crate::types::{ChatResponse, EmbeddingResponse, ModelList};
+use crate::types::{ChatResponse, EmbeddingResponse, EmbeddingUsage, ModelList};
 
 pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
     let mut response: ChatResponse =
@@ -16,16 +16,17 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
 pub(crate) fn parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingResponse, Error> {
     let mut response: EmbeddingResponse =
         serde_json::from_slice(body).map_err(|e| unreadable(target, &e))?;
-    response.cost = match (target.info, &response.usage) {
-        (Some(info), Some(usage)) => {
-            let billing = llmrelay_catalog::Usage::new(usage.prompt_tokens, 0);
-            llmrelay_catalog::cost_per_token(info, &billing, ServiceTier::Standard)
-                .ok()
-                .map(|c| c.total())
-        }
-        _ => None,
-    };
+    response.cost = embedding_cost(target, response.usage.as_ref());
     Ok(response)
+}
+
+/// What embedding `usage` input tokens cost, when the catalog prices the model.
+pub(crate) fn embedding_cost(target: &Target, usage: Option<&EmbeddingUsage>) -> Option<f64> {
+    let info = target.info?;
+    let billing = llmrelay_catalog::Usage::new(usage?.prompt_tokens, 0);
+    llmrelay_catalog::cost_per_token(info, &billing, ServiceTier::Standard)
+        .ok()
+        .map(|c| c.total())
 }
 
 pub(crate) fn parse_models(target: &Target, body: &[u8]) -> Result<ModelList, Error> {

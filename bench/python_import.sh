@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The Python package against LiteLLM 1.110.2 in the same run: import cost,
+# a fresh process doing a mock completion, and the first and 100th completion
+# against the testkit's fake upstream (llmrelay-mock) on loopback.
+#   bash bench/python_import.sh [--runs N]
+# Builds the release wheel into bench/out/pyvenv (pip install ./python, as a
+# user would) and LiteLLM into bench/out/venv (bench/litellm_env.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/litellm_env.sh
+
+venv=bench/out/pyvenv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+echo "== building and installing llmrelay (release wheel)"
+"$venv/bin/pip" install --quiet --force-reinstall --no-deps ./python
+cargo build --release --quiet -p llmrelay-testkit --bin llmrelay-mock
+
+echo "== figures (lower is better)"
+python3 bench/python_bench.py --ours "$venv/bin/python" --peer "$LITELLM_PYTHON" \
+  --mock-bin target/release/llmrelay-mock --json bench/out/python.json "$@"

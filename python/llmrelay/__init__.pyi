@@ -1,0 +1,308 @@
+from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+from llmrelay import exceptions as exceptions
+from llmrelay.exceptions import (
+    APIConnectionError as APIConnectionError,
+    APIError as APIError,
+    APIResponseValidationError as APIResponseValidationError,
+    AuthenticationError as AuthenticationError,
+    BadGatewayError as BadGatewayError,
+    BadRequestError as BadRequestError,
+    ContentPolicyViolationError as ContentPolicyViolationError,
+    ContextWindowExceededError as ContextWindowExceededError,
+    InternalServerError as InternalServerError,
+    ModelNotMappedError as ModelNotMappedError,
+    NotFoundError as NotFoundError,
+    OpenAIError as OpenAIError,
+    PermissionDeniedError as PermissionDeniedError,
+    RateLimitError as RateLimitError,
+    RejectedRequestError as RejectedRequestError,
+    ServiceUnavailableError as ServiceUnavailableError,
+    Timeout as Timeout,
+    UnprocessableEntityError as UnprocessableEntityError,
+    UnsupportedParamsError as UnsupportedParamsError,
+)
+
+__version__: str
+
+drop_params: bool
+num_retries: Optional[int]
+api_key: Optional[str]
+api_base: Optional[str]
+request_timeout: Optional[float]
+
+class OpenAIObject:
+    """A response object: attribute and item access over its fields."""
+
+    _hidden_params: Dict[str, Any]
+    def __init__(self, **kwargs: Any) -> None: ...
+    def __getattr__(self, name: str) -> Any: ...
+    def __getitem__(self, key: str) -> Any: ...
+    def __setitem__(self, key: str, value: Any) -> None: ...
+    def __contains__(self, key: str) -> bool: ...
+    def __iter__(self) -> Iterator[Tuple[str, Any]]: ...
+    def get(self, key: str, default: Any = None) -> Any: ...
+    def keys(self) -> List[str]: ...
+    def values(self) -> List[Any]: ...
+    def items(self) -> List[Tuple[str, Any]]: ...
+    def model_dump(self, *, exclude_none: bool = False, **kwargs: Any) -> Dict[str, Any]: ...
+    def model_dump_json(self, *, indent: Optional[int] = None, exclude_none: bool = False, **kwargs: Any) -> str: ...
+    def json(self, **kwargs: Any) -> Dict[str, Any]: ...
+    def dict(self, **kwargs: Any) -> Dict[str, Any]: ...
+
+class Function(OpenAIObject):
+    name: Optional[str]
+    arguments: Optional[str]
+
+class ChatCompletionMessageToolCall(OpenAIObject):
+    id: Optional[str]
+    type: str
+    function: Function
+
+class ChatCompletionDeltaToolCall(OpenAIObject):
+    id: Optional[str]
+    type: Optional[str]
+    index: int
+    function: Optional[Function]
+
+class Message(OpenAIObject):
+    content: Optional[str]
+    role: str
+    tool_calls: Optional[List[ChatCompletionMessageToolCall]]
+    function_call: Optional[Any]
+    reasoning_content: Optional[str]
+
+class Choices(OpenAIObject):
+    finish_reason: Optional[str]
+    index: int
+    message: Message
+    logprobs: Optional[Any]
+
+class PromptTokensDetailsWrapper(OpenAIObject):
+    cached_tokens: Optional[int]
+    cache_creation_tokens: Optional[int]
+    audio_tokens: Optional[int]
+    image_tokens: Optional[int]
+
+class CompletionTokensDetailsWrapper(OpenAIObject):
+    reasoning_tokens: Optional[int]
+    audio_tokens: Optional[int]
+    accepted_prediction_tokens: Optional[int]
+    rejected_prediction_tokens: Optional[int]
+
+class Usage(OpenAIObject):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    prompt_tokens_details: Optional[PromptTokensDetailsWrapper]
+    completion_tokens_details: Optional[CompletionTokensDetailsWrapper]
+
+class ModelResponse(OpenAIObject):
+    id: str
+    created: int
+    model: str
+    object: str
+    system_fingerprint: Optional[str]
+    choices: List[Choices]
+    usage: Optional[Usage]
+    service_tier: Optional[str]
+
+class Delta(OpenAIObject):
+    content: Optional[str]
+    role: Optional[str]
+    function_call: Optional[Any]
+    tool_calls: Optional[List[ChatCompletionDeltaToolCall]]
+    reasoning_content: Optional[str]
+
+class StreamingChoices(OpenAIObject):
+    finish_reason: Optional[str]
+    index: int
+    delta: Delta
+    logprobs: Optional[Any]
+
+class ModelResponseStream(OpenAIObject):
+    id: str
+    created: int
+    model: str
+    object: str
+    system_fingerprint: Optional[str]
+    choices: List[StreamingChoices]
+    usage: Optional[Usage]
+
+class Embedding(OpenAIObject):
+    embedding: Union[List[float], str]
+    index: int
+    object: str
+
+class EmbeddingResponse(OpenAIObject):
+    model: str
+    data: List[Embedding]
+    object: str
+    usage: Optional[Usage]
+
+class CustomStreamWrapper:
+    """The stream of ``completion(stream=True)``: iterate with ``for`` or ``async for``."""
+
+    model: str
+    custom_llm_provider: Optional[str]
+    def __iter__(self) -> Iterator[ModelResponseStream]: ...
+    def __next__(self) -> ModelResponseStream: ...
+    def __aiter__(self) -> AsyncIterator[ModelResponseStream]: ...
+    async def __anext__(self) -> ModelResponseStream: ...
+    def close(self) -> None: ...
+    async def aclose(self) -> None: ...
+    def __enter__(self) -> "CustomStreamWrapper": ...
+    def __exit__(self, *args: Any) -> bool: ...
+
+class ModelCostMap(Mapping[str, Dict[str, Any]]):
+    def __getitem__(self, key: str) -> Dict[str, Any]: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+
+model_cost: ModelCostMap
+
+Messages = Sequence[Union[Mapping[str, Any], Message]]
+
+def completion(
+    model: str,
+    messages: Optional[Messages] = None,
+    *,
+    stream: Optional[bool] = None,
+    stream_options: Optional[Mapping[str, Any]] = None,
+    temperature: Optional[float] = None,
+    top_p: Optional[float] = None,
+    n: Optional[int] = None,
+    stop: Optional[Union[str, List[str]]] = None,
+    max_tokens: Optional[int] = None,
+    max_completion_tokens: Optional[int] = None,
+    presence_penalty: Optional[float] = None,
+    frequency_penalty: Optional[float] = None,
+    logit_bias: Optional[Mapping[str, float]] = None,
+    user: Optional[str] = None,
+    reasoning_effort: Optional[str] = None,
+    response_format: Optional[Any] = None,
+    seed: Optional[int] = None,
+    tools: Optional[List[Mapping[str, Any]]] = None,
+    tool_choice: Optional[Union[str, Mapping[str, Any]]] = None,
+    parallel_tool_calls: Optional[bool] = None,
+    logprobs: Optional[bool] = None,
+    top_logprobs: Optional[int] = None,
+    api_base: Optional[str] = None,
+    base_url: Optional[str] = None,
+    api_key: Optional[str] = None,
+    api_version: Optional[str] = None,
+    timeout: Optional[Union[float, str]] = None,
+    stream_timeout: Optional[float] = None,
+    num_retries: Optional[int] = None,
+    drop_params: Optional[bool] = None,
+    fallbacks: Optional[List[Union[str, Mapping[str, Any]]]] = None,
+    custom_llm_provider: Optional[str] = None,
+    extra_headers: Optional[Mapping[str, str]] = None,
+    extra_body: Optional[Mapping[str, Any]] = None,
+    metadata: Optional[Mapping[str, Any]] = None,
+    mock_response: Optional[Union[str, ModelResponse, BaseException, Mapping[str, Any]]] = None,
+    **kwargs: Any,
+) -> Any:
+    """LiteLLM's ``completion``: a ``ModelResponse``, or a ``CustomStreamWrapper`` with ``stream=True``."""
+
+async def acompletion(model: str, messages: Optional[Messages] = None, **kwargs: Any) -> Any:
+    """``completion`` for asyncio; with ``stream=True`` the result is an async iterator."""
+
+def embedding(
+    model: str,
+    input: Optional[Union[str, List[str], List[int], List[List[int]]]] = None,
+    *,
+    dimensions: Optional[int] = None,
+    encoding_format: Optional[str] = None,
+    user: Optional[str] = None,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
+    timeout: Optional[float] = None,
+    num_retries: Optional[int] = None,
+    mock_response: Optional[Union[str, List[float], BaseException]] = None,
+    **kwargs: Any,
+) -> EmbeddingResponse: ...
+async def aembedding(model: str, input: Optional[Any] = None, **kwargs: Any) -> EmbeddingResponse: ...
+def stream_chunk_builder(
+    chunks: Iterable[Union[ModelResponseStream, Mapping[str, Any]]],
+    messages: Optional[Messages] = None,
+    start_time: Any = None,
+    end_time: Any = None,
+) -> Optional[ModelResponse]: ...
+def completion_cost(
+    completion_response: Optional[Union[ModelResponse, EmbeddingResponse, Mapping[str, Any], Any]] = None,
+    model: Optional[str] = None,
+    is_streaming: bool = False,
+    prompt: str = "",
+    messages: Optional[Messages] = None,
+    completion: str = "",
+    total_time: Optional[float] = None,
+    call_type: str = "completion",
+    region_name: Optional[str] = None,
+    size: Optional[str] = None,
+    quality: Optional[str] = None,
+    n: Optional[int] = None,
+    custom_cost_per_token: Optional[Mapping[str, float]] = None,
+    custom_cost_per_second: Optional[float] = None,
+    optimize_flag: bool = False,
+    custom_llm_provider: Optional[str] = None,
+    base_model: Optional[str] = None,
+    service_tier: Optional[str] = None,
+    **kwargs: Any,
+) -> float: ...
+def cost_per_token(
+    model: str = "",
+    prompt_tokens: int = 0,
+    completion_tokens: int = 0,
+    response_time_ms: Optional[float] = None,
+    custom_llm_provider: Optional[str] = None,
+    region_name: Optional[str] = None,
+    prompt_characters: Optional[int] = None,
+    completion_characters: Optional[int] = None,
+    cache_creation_input_tokens: Optional[int] = 0,
+    cache_read_input_tokens: Optional[int] = 0,
+    custom_cost_per_token: Optional[Mapping[str, float]] = None,
+    custom_cost_per_second: Optional[float] = None,
+    number_of_queries: Optional[int] = None,
+    usage_object: Optional[Union[Usage, Mapping[str, Any]]] = None,
+    rerank_billed_units: Optional[Any] = None,
+    call_type: str = "completion",
+    audio_transcription_file_duration: Optional[float] = None,
+    service_tier: Optional[str] = None,
+    response: Optional[Any] = None,
+) -> Tuple[float, float]: ...
+def token_counter(
+    model: str = "",
+    custom_tokenizer: Optional[Any] = None,
+    text: Optional[Union[str, List[str]]] = None,
+    messages: Optional[Messages] = None,
+    count_response_tokens: bool = False,
+    tools: Optional[List[Mapping[str, Any]]] = None,
+    tool_choice: Optional[Any] = None,
+    use_default_image_token_count: bool = False,
+    default_token_count: Optional[int] = None,
+) -> int: ...
+def encode(model: str = "", text: str = "", custom_tokenizer: Optional[Any] = None) -> List[int]: ...
+def decode(model: str = "", tokens: List[int] = ..., custom_tokenizer: Optional[Any] = None) -> str: ...
+def get_model_info(model: str, custom_llm_provider: Optional[str] = None) -> Dict[str, Any]: ...
+def get_max_tokens(model: str) -> Optional[int]: ...
+def get_llm_provider(
+    model: str,
+    custom_llm_provider: Optional[str] = None,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
+    litellm_params: Optional[Any] = None,
+) -> Tuple[str, str, Optional[str], Optional[str]]: ...
+def register_model(model_cost: Union[str, Mapping[str, Mapping[str, Any]]]) -> Any: ...
+def supports_function_calling(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_parallel_function_calling(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_vision(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_response_schema(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_reasoning(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_prompt_caching(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_tool_choice(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_system_messages(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_pdf_input(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_audio_input(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_audio_output(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+def supports_web_search(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...

@@ -1,0 +1,45 @@
+//! The `llmrelay` Python package's native module (`llmrelay._llmrelay`): the
+//! Rust SDK behind LiteLLM's Python API.
+//!
+//! Importing it defines functions and classes and nothing else: the tokio
+//! runtime, the HTTP client, the tokenizers and any catalog override file
+//! are created or read by the first call that needs them (see
+//! [`runtime`] and [`catalog::ensure_overrides`]).
+
+mod catalog;
+mod completion;
+mod convert;
+mod cost;
+mod errors;
+mod objects;
+mod params;
+mod response;
+mod runtime;
+mod stream;
+mod tokens;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(completion::completion, m)?)?;
+    m.add_function(wrap_pyfunction!(completion::_acompletion, m)?)?;
+    m.add_function(wrap_pyfunction!(completion::embedding, m)?)?;
+    m.add_function(wrap_pyfunction!(completion::_aembedding, m)?)?;
+    m.add_function(wrap_pyfunction!(stream::stream_chunk_builder, m)?)?;
+    m.add_function(wrap_pyfunction!(cost::completion_cost, m)?)?;
+    m.add_function(wrap_pyfunction!(cost::cost_per_token, m)?)?;
+    m.add_function(wrap_pyfunction!(tokens::token_counter, m)?)?;
+    m.add_function(wrap_pyfunction!(tokens::encode, m)?)?;
+    m.add_function(wrap_pyfunction!(tokens::decode, m)?)?;
+    m.add_function(wrap_pyfunction!(catalog::get_model_info, m)?)?;
+    m.add_function(wrap_pyfunction!(catalog::get_max_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(catalog::get_llm_provider, m)?)?;
+    m.add_function(wrap_pyfunction!(catalog::register_model, m)?)?;
+    catalog::add_supports(m)?;
+    m.add_class::<catalog::ModelCostMap>()?;
+    m.add_class::<stream::CustomStreamWrapper>()?;
+    m.add_class::<response::Ready>()?;
+    objects::add_classes(m)?;
+    Ok(())
+}

@@ -1,0 +1,361 @@
+//! LiteLLM's keyword arguments -> the SDK's request body and `CallOptions`.
+//!
+//! Call settings (`api_base`, `api_key`, `timeout`, `num_retries`,
+//! `drop_params`, `mock_response`, `fallbacks`...) become options; LiteLLM's
+//! own bookkeeping arguments (`metadata`, `caching`, `litellm_call_id`...)
+//! are accepted and ignored; every other argument goes into the request
+//! body, as LiteLLM passes unknown parameters through to the provider.
+//! Arguments left at `None` are unset. Module-level settings
+//! (`llmrelay.drop_params`, `llmrelay.num_retries`, `llmrelay.api_key`,
+//! `llmrelay.api_base`, `llmrelay.request_timeout`) apply when the call does
+//! not say.
+
+use std::time::Duration;
+
+use llmrelay::CallOptions;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyModule, PyString, PyType};
+use serde_json::{Map, Value};
+
+use crate::convert;
+use crate::errors::value_error;
+use crate::objects::OpenAIObject;
+
+/// LiteLLM arguments that configure LiteLLM itself (logging, caching, routing,
+/// custom pricing); never sent to a provider.
+const IGNORED: &[&str] = &[
+    "acompletion",
+    "aembedding",
+    "assistant_continue_message",
+    "base_model",
+    "bos_token",
+    "cache",
+    "caching",
+    "callbacks",
+    "client",
+    "content_policy_fallbacks",
+    "context_window_fallback_dict",
+    "context_window_fallbacks",
+    "cooldown_time",
+    "custom_prompt_dict",
+    "deployment_id",
+    "disable_add_transform_inline_image_block",
+    "enable_json_schema_validation",
+    "ensure_alternating_roles",
+    "eos_token",
+    "failure_callback",
+    "final_prompt_value",
+    "hf_model_name",
+    "initial_prompt_value",
+    "input_cost_per_second",
+    "input_cost_per_token",
+    "litellm_call_id",
+    "litellm_credential_name",
+    "litellm_logging_obj",
+    "litellm_metadata",
+    "litellm_parent_otel_span",
+    "litellm_session_id",
+    "litellm_trace_id",
+    "logger_fn",
+    "max_parallel_requests",
+    "metadata",
+    "mock_delay",
+    "mock_timeout",
+    "mock_tool_calls",
+    "model_info",
+    "model_list",
+    "no-log",
+    "no_log",
+    "output_cost_per_second",
+    "output_cost_per_token",
+    "preset_cache_key",
+    "proxy_server_request",
+    "region_name",
+    "roles",
+    "rpm",
+    "shared_session",
+    "success_callback",
+    "supports_system_message",
+    "tags",
+    "tpm",
+    "user_continue_message",
+];
+
+/// What `mock_response` asks for, beyond a canned text (which goes to the SDK).
+pub(crate) enum Mock {
+    /// No mock, or a text the SDK answers with.
+    None,
+    /// Raise this exception instance.
+    Raise(PyErr),
+    /// Return this object (a response given as the mock).
+    Object(Py<PyAny>),
+    /// An embedding vector (for `embedding(mock_response=[...])`).
+    Vector(Value),
+}
+
+/// One call, parsed.
+pub(crate) struct Call {
+    /// The request body, OpenAI's shape.
+    pub body: Map<String, Value>,
+    /// Settings outside the body.
+    pub options: CallOptions,
+    /// Models tried in order after the first fails.
+    pub fallbacks: Vec<String>,
+    /// Mock instructions other than text.
+    pub mock: Mock,
+}
+
+impl Call {
+    /// The model asked for.
+    pub(crate) fn model(&self) -> &str {
+        self.body.get("model").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// Whether the call needs no network (answered by a mock).
+    pub(crate) fn is_local(&self) -> bool {
+        self.options.mock_response.is_some() || !matches!(self.mock, Mock::None)
+    }
+}
+
+static PACKAGE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// A module-level setting of the `llmrelay` package, when set (not None).
+fn setting<'py>(py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let package = PACKAGE.get_or_try_init(py, || py.import("llmrelay").map(Bound::unbind))?;
+    match package.bind(py).getattr(name) {
+        Ok(value) if !value.is_none() => Ok(Some(value)),
+        _ => Ok(None),
+    }
+}
+
+/// Parses `model`, the first body field (`messages` or `input`) and the keyword arguments.
+pub(crate) fn parse(
+    py: Python<'_>,
+    model: &str,
+    first: (&str, Option<&Bound<'_, PyAny>>),
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Call> {
+    let mut body = Map::new();
+    body.insert("model".into(), Value::String(model.to_owned()));
+    let first_value = match first.1 {
+        Some(value) if !value.is_none() => convert::to_value(value)?,
+        _ => Value::Array(Vec::new()),
+    };
+    body.insert(first.0.into(), first_value);
+    let mut options = CallOptions::default();
+    let mut call = Call {
+        body: Map::new(),
+        options: CallOptions::default(),
+        fallbacks: Vec::new(),
+        mock: Mock::None,
+    };
+    let mut provider = None;
+    let mut extra_body = None;
+    if let Some(kwargs) = kwargs {
+        for (key, value) in kwargs.iter() {
+            let key = key.cast::<PyString>()?.to_cow()?.into_owned();
+            if value.is_none() || IGNORED.contains(&key.as_str()) {
+                continue;
+            }
+            match key.as_str() {
+                "api_base" | "base_url" => options.api_base = Some(value.extract()?),
+                "api_key" => options.api_key = Some(value.extract()?),
+                "api_version" => options.api_version = Some(value.extract()?),
+                "timeout" | "request_timeout" => options.timeout = Some(duration(&value)?),
+                "stream_timeout" => options.stream_idle_timeout = Some(duration(&value)?),
+                "num_retries" | "max_retries" => options.num_retries = Some(value.extract()?),
+                "drop_params" => options.drop_params = Some(value.is_truthy()?),
+                "extra_headers" | "headers" => options.headers.extend(headers(&value)?),
+                "extra_body" => extra_body = Some(convert::to_value(&value)?),
+                "custom_llm_provider" => provider = Some(value.extract::<String>()?),
+                "aws_access_key_id" => options.aws_access_key_id = Some(value.extract()?),
+                "aws_secret_access_key" => options.aws_secret_access_key = Some(value.extract()?),
+                "aws_session_token" => options.aws_session_token = Some(value.extract()?),
+                "aws_region_name" => options.aws_region_name = Some(value.extract()?),
+                "aws_profile_name" => options.aws_profile_name = Some(value.extract()?),
+                "vertex_project" => options.vertex_project = Some(value.extract()?),
+                "vertex_location" => options.vertex_location = Some(value.extract()?),
+                "vertex_credentials" => options.vertex_credentials = Some(text_or_json(&value)?),
+                "fallbacks" => call.fallbacks = fallbacks(&value)?,
+                "mock_response" => mock(&value, &mut options, &mut call.mock)?,
+                "response_format" => {
+                    body.insert(key, response_format(&value)?);
+                }
+                _ => {
+                    body.insert(key, convert::to_value(&value)?);
+                }
+            }
+        }
+    }
+    if let Some(provider) = provider.filter(|p| !p.is_empty()) {
+        if !model.starts_with(&format!("{provider}/")) {
+            body.insert("model".into(), Value::String(format!("{provider}/{model}")));
+        }
+    }
+    if let Some(Value::Object(extra)) = extra_body {
+        body.extend(extra);
+    }
+    apply_settings(py, &mut options)?;
+    call.body = body;
+    call.options = options;
+    Ok(call)
+}
+
+/// Fills options the call left unset from the module-level settings.
+fn apply_settings(py: Python<'_>, options: &mut CallOptions) -> PyResult<()> {
+    if options.drop_params.is_none() {
+        if let Some(value) = setting(py, "drop_params")? {
+            options.drop_params = Some(value.is_truthy()?);
+        }
+    }
+    if options.num_retries.is_none() {
+        if let Some(value) = setting(py, "num_retries")? {
+            options.num_retries = Some(value.extract()?);
+        }
+    }
+    if options.api_key.is_none() {
+        if let Some(value) = setting(py, "api_key")? {
+            options.api_key = Some(value.extract()?);
+        }
+    }
+    if options.api_base.is_none() {
+        if let Some(value) = setting(py, "api_base")? {
+            options.api_base = Some(value.extract()?);
+        }
+    }
+    if options.timeout.is_none() {
+        if let Some(value) = setting(py, "request_timeout")? {
+            options.timeout = Some(duration(&value)?);
+        }
+    }
+    Ok(())
+}
+
+/// Seconds (int, float, numeric string, or an object with a `read` or
+/// `timeout` attribute such as `httpx.Timeout`) as a duration.
+fn duration(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    let seconds: f64 = if let Ok(s) = value.cast::<PyString>() {
+        s.to_cow()?
+            .trim()
+            .parse()
+            .map_err(|_| value_error(format!("timeout `{s}` is not a number of seconds")))?
+    } else if let Ok(f) = value.extract::<f64>() {
+        f
+    } else {
+        let inner = ["read", "timeout"]
+            .iter()
+            .find_map(|name| value.getattr(*name).ok().filter(|v| !v.is_none()));
+        match inner {
+            Some(inner) => inner.extract()?,
+            None => return Err(value_error("timeout must be a number of seconds")),
+        }
+    };
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            value_error(format!(
+                "timeout must be a positive number of seconds, not {seconds}"
+            ))
+        })
+}
+
+/// A string as is; anything else (a credentials dict) as JSON text.
+fn text_or_json(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    match value.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Ok(convert::to_value(value)?.to_string()),
+    }
+}
+
+fn headers(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let dict = value
+        .cast::<PyDict>()
+        .map_err(|_| value_error("extra_headers must be a dict of strings"))?;
+    dict.iter()
+        .map(|(k, v)| {
+            Ok((
+                k.str()?.to_cow()?.into_owned(),
+                v.str()?.to_cow()?.into_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// LiteLLM's `fallbacks`: model names, or dicts naming a `model`.
+fn fallbacks(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let mut models = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        if let Ok(name) = item.extract::<String>() {
+            models.push(name);
+        } else if let Ok(dict) = item.cast::<PyDict>() {
+            if let Some(model) = dict.get_item("model")? {
+                models.push(model.extract()?);
+            }
+        } else {
+            return Err(value_error(
+                "fallbacks must be model names or dicts with a `model`",
+            ));
+        }
+    }
+    Ok(models)
+}
+
+fn mock(value: &Bound<'_, PyAny>, options: &mut CallOptions, out: &mut Mock) -> PyResult<()> {
+    if let Ok(text) = value.cast::<PyString>() {
+        options.mock_response = Some(text.to_cow()?.into_owned());
+    } else if value.is_instance_of::<pyo3::exceptions::PyBaseException>() {
+        *out = Mock::Raise(PyErr::from_value(value.clone()));
+    } else if value.is_instance_of::<OpenAIObject>() || value.is_instance_of::<PyDict>() {
+        *out = Mock::Object(value.clone().unbind());
+    } else if value.is_instance_of::<pyo3::types::PyList>() {
+        *out = Mock::Vector(convert::to_value(value)?);
+    } else {
+        options.mock_response = Some(value.str()?.to_cow()?.into_owned());
+    }
+    Ok(())
+}
+
+/// `response_format`: a dict, or a pydantic model class (LiteLLM turns it
+/// into a strict `json_schema` format).
+fn response_format(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if value.is_instance_of::<PyType>() && value.hasattr("model_json_schema")? {
+        let schema = convert::to_value(&value.call_method0("model_json_schema")?)?;
+        let name = value.getattr("__name__")?.extract::<String>()?;
+        let mut json_schema = Map::new();
+        json_schema.insert("name".into(), Value::String(name));
+        json_schema.insert("schema".into(), strict_schema(schema));
+        json_schema.insert("strict".into(), Value::Bool(true));
+        let mut format = Map::new();
+        format.insert("type".into(), Value::String("json_schema".into()));
+        format.insert("json_schema".into(), Value::Object(json_schema));
+        return Ok(Value::Object(format));
+    }
+    convert::to_value(value)
+}
+
+/// What OpenAI's strict mode requires of a schema: every object closed
+/// (`additionalProperties: false`) and every property required.
+fn strict_schema(mut schema: Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("object") {
+                    map.entry("additionalProperties")
+                        .or_insert(Value::Bool(false));
+                    if let Some(Value::Object(props)) = map.get("properties") {
+                        let names = props.keys().cloned().map(Value::String).collect();
+                        map.insert("required".into(), Value::Array(names));
+                    }
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut schema);
+    schema
+}

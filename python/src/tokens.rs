@@ -1,0 +1,143 @@
+//! LiteLLM's `token_counter`, `encode` and `decode`. Encoders are built on
+//! first use; counting runs with the GIL released.
+
+use llmrelay::TokenInput;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+use serde_json::Value;
+
+use crate::catalog::ensure_overrides;
+use crate::convert;
+use crate::errors::{value_error, IntoPyResult};
+
+/// Text given as a string or a list of strings (joined, as LiteLLM does).
+fn text_of(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        let mut out = String::new();
+        for item in list.iter() {
+            if let Ok(s) = item.cast::<PyString>() {
+                out.push_str(&s.to_cow()?);
+            }
+        }
+        return Ok(out);
+    }
+    Err(value_error("text must be a string or a list of strings"))
+}
+
+fn array(value: Value, what: &str) -> PyResult<Vec<Value>> {
+    match value {
+        Value::Array(items) => Ok(items),
+        _ => Err(value_error(format!("{what} must be a list"))),
+    }
+}
+
+/// LiteLLM's `token_counter(model, text=... | messages=..., tools=...)`.
+#[pyfunction]
+#[pyo3(signature = (
+    model="", custom_tokenizer=None, text=None, messages=None, count_response_tokens=false,
+    tools=None, tool_choice=None, use_default_image_token_count=false, default_token_count=None
+))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn token_counter(
+    py: Python<'_>,
+    model: &str,
+    custom_tokenizer: Option<&Bound<'_, PyAny>>,
+    text: Option<&Bound<'_, PyAny>>,
+    messages: Option<&Bound<'_, PyAny>>,
+    count_response_tokens: bool,
+    tools: Option<&Bound<'_, PyAny>>,
+    tool_choice: Option<&Bound<'_, PyAny>>,
+    use_default_image_token_count: bool,
+    default_token_count: Option<usize>,
+) -> PyResult<usize> {
+    let _ = (
+        custom_tokenizer,
+        count_response_tokens,
+        tool_choice,
+        use_default_image_token_count,
+    );
+    ensure_overrides()?;
+    let model = model.to_owned();
+    let counted = if let Some(messages) = messages.filter(|m| !m.is_none()) {
+        let messages = array(convert::to_value(messages)?, "messages")?;
+        let tools = match tools.filter(|t| !t.is_none()) {
+            Some(t) => Some(array(convert::to_value(t)?, "tools")?),
+            None => None,
+        };
+        py.detach(|| {
+            llmrelay::token_counter(
+                &model,
+                TokenInput::Messages {
+                    messages: &messages,
+                    tools: tools.as_deref(),
+                },
+            )
+        })
+    } else if let Some(text) = text.filter(|t| !t.is_none()) {
+        let text = text_of(text)?;
+        py.detach(|| llmrelay::token_counter(&model, TokenInput::Text(&text)))
+    } else {
+        return Err(value_error("token_counter needs text or messages"));
+    };
+    match (counted, default_token_count) {
+        (Ok(n), _) => Ok(n),
+        (Err(_), Some(default)) => Ok(default),
+        (Err(err), None) => Err(err).py_err(py),
+    }
+}
+
+/// LiteLLM's `encode`: the token ids of `text` for `model`.
+#[pyfunction]
+#[pyo3(signature = (model="", text="", custom_tokenizer=None))]
+pub(crate) fn encode(
+    py: Python<'_>,
+    model: &str,
+    text: &str,
+    custom_tokenizer: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<u32>> {
+    let _ = custom_tokenizer;
+    ensure_overrides()?;
+    let text = text.to_owned();
+    let model = model.to_owned();
+    py.detach(|| llmrelay::encode(&model, &text)).py_err(py)
+}
+
+/// LiteLLM's `decode`: the text of `tokens` for `model`.
+#[pyfunction]
+#[pyo3(signature = (model="", tokens=Vec::new(), custom_tokenizer=None))]
+pub(crate) fn decode(
+    py: Python<'_>,
+    model: &str,
+    tokens: Vec<u32>,
+    custom_tokenizer: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let _ = custom_tokenizer;
+    ensure_overrides()?;
+    let model = model.to_owned();
+    py.detach(|| llmrelay::decode(&model, &tokens)).py_err(py)
+}
+
+/// Counts for `stream_chunk_builder` and `completion_cost(prompt=...)`.
+pub(crate) fn count_text(py: Python<'_>, model: &str, text: &str) -> PyResult<u64> {
+    py.detach(|| llmrelay::token_counter(model, TokenInput::Text(text)))
+        .map(|n| n as u64)
+        .py_err(py)
+}
+
+/// Counts chat messages for `model`.
+pub(crate) fn count_messages(py: Python<'_>, model: &str, messages: &[Value]) -> PyResult<u64> {
+    py.detach(|| {
+        llmrelay::token_counter(
+            model,
+            TokenInput::Messages {
+                messages,
+                tools: None,
+            },
+        )
+    })
+    .map(|n| n as u64)
+    .py_err(py)
+}
