@@ -75,7 +75,15 @@ fn bench_native(c: &mut Criterion, model: &str, response: &'static str) {
 fn bench_anthropic_cohere(c: &mut Criterion) {
     bench_native(c, "anthropic/claude-sonnet-4-5", ANTHROPIC_RESPONSE);
     bench_native(c, "cohere_chat/command-r-08-2024", COHERE_RESPONSE);
+    // Build includes resolving AWS credentials from the options and SigV4 signing.
+    bench_native(
+        c,
+        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        BEDROCK_RESPONSE,
+    );
 }
+
+const BEDROCK_RESPONSE: &str = r#"{"output":{"message":{"role":"assistant","content":[{"text":"It is 14°C in Paris with light rain expected in the afternoon, so yes, bring an umbrella. The wind is mild from the west and the evening should clear up."}]}},"stopReason":"end_turn","usage":{"inputTokens":112,"outputTokens":38,"totalTokens":150,"cacheReadInputTokens":0,"cacheWriteInputTokens":0},"metrics":{"latencyMs":812}}"#;
 
 fn sse_body(target_bytes: usize) -> Vec<u8> {
     let mut body = Vec::with_capacity(target_bytes + 512);

@@ -18,25 +18,25 @@ pub fn target(model: &str) -> Result<BenchTarget, Error> {
     let options = CallOptions {
         api_base: Some(String::from("http://127.0.0.1:1/v1")),
         api_key: Some(String::from("sk-bench")),
+        aws_access_key_id: Some(String::from("AKIDBENCH")),
+        aws_secret_access_key: Some(String::from("bench-secret")),
+        aws_region_name: Some(String::from("us-east-1")),
+        vertex_project: Some(String::from("bench-project")),
         ..CallOptions::default()
     };
-    Ok(BenchTarget(Arc::new(resolve_target(model, &options)?)))
+    Ok(BenchTarget(
+        Arc::new(resolve_target(model, &options)?),
+        options,
+    ))
 }
 
-/// A resolved call destination.
-pub struct BenchTarget(Arc<Target>);
+/// A resolved call destination, and the options it was resolved with.
+pub struct BenchTarget(Arc<Target>, CallOptions);
 
 impl BenchTarget {
     /// Resolve + build the HTTP request body for `request`; returns its size.
     pub fn build(&self, request: &ChatRequest) -> Result<usize, Error> {
-        let target = resolve_target(
-            &request.model,
-            &CallOptions {
-                api_base: Some(self.0.api_base.clone()),
-                api_key: self.0.api_key.clone(),
-                ..CallOptions::default()
-            },
-        )?;
+        let target = resolve_target(&request.model, &self.1)?;
         Ok(target.adapter.chat_request(&target, request)?.body.len())
     }
 

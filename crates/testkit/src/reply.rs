@@ -4,9 +4,11 @@
 //! usage, after this latency, and break the stream after three events"; the server renders it
 //! in the upstream's own wire format.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::api_error::ApiError;
+use crate::render::estimate_tokens;
 
 /// The content served when nothing else is scripted.
 pub const DEFAULT_CONTENT: &str = "Hello! How can I help you today?";
@@ -86,6 +88,29 @@ pub(crate) enum StreamFaultKind {
     Error(ApiError),
 }
 
+/// What a successful reply says, resolved against one request: the text (an echo
+/// filled in), each tool call with its id (generated when the reply gives none), and
+/// the reasoning. Every wire renders the same `Said` in its own format.
+pub(crate) struct Said<'a> {
+    pub(crate) content: Option<Cow<'a, str>>,
+    /// Each call: id, name, raw JSON arguments.
+    pub(crate) tool_calls: Vec<(Cow<'a, str>, &'a str, &'a str)>,
+    pub(crate) reasoning: Option<&'a str>,
+}
+
+impl Said<'_> {
+    /// Completion tokens to report when the reply scripts no usage.
+    pub(crate) fn estimated_completion_tokens(&self) -> u64 {
+        self.content.as_deref().map_or(0, estimate_tokens)
+            + self.reasoning.map_or(0, estimate_tokens)
+            + self
+                .tool_calls
+                .iter()
+                .map(|(_, name, args)| estimate_tokens(name) + estimate_tokens(args))
+                .sum::<u64>()
+    }
+}
+
 impl Default for Reply {
     /// [`DEFAULT_CONTENT`], at once, with estimated usage.
     fn default() -> Self {
@@ -94,6 +119,38 @@ impl Default for Reply {
 }
 
 impl Reply {
+    /// What this reply says to a request whose last user text `last_user_text` gives;
+    /// `new_id` names tool calls the reply leaves unnamed.
+    pub(crate) fn said(
+        &self,
+        last_user_text: impl FnOnce() -> String,
+        new_id: impl Fn() -> String,
+    ) -> Said<'_> {
+        let (content, calls) = match &self.outcome {
+            Outcome::Message {
+                content,
+                tool_calls,
+            } => (content.as_ref(), tool_calls.as_slice()),
+            _ => (None, &[][..]),
+        };
+        Said {
+            content: content.map(|c| match c {
+                Content::Text(text) => Cow::Borrowed(text.as_str()),
+                Content::Echo => Cow::Owned(last_user_text()),
+            }),
+            tool_calls: calls
+                .iter()
+                .map(|c| {
+                    let id =
+                        c.id.as_deref()
+                            .map_or_else(|| Cow::Owned(new_id()), Cow::Borrowed);
+                    (id, c.name.as_str(), c.arguments.as_str())
+                })
+                .collect(),
+            reasoning: self.reasoning.as_deref(),
+        }
+    }
+
     fn with_outcome(outcome: Outcome) -> Self {
         Self {
             outcome,

@@ -16,7 +16,7 @@ use crate::render::{
     estimate_prompt_tokens, estimate_tokens, event_stream, last_user_text, named_event, split,
     text_of, to_json, Split,
 };
-use crate::reply::{Content, Outcome, Reply, StreamFaultKind};
+use crate::reply::{Reply, StreamFaultKind};
 use crate::sse::{Fault, Playback};
 
 /// Characters per tool-input piece when the reply does not say how many pieces.
@@ -37,39 +37,19 @@ struct Answer<'a> {
 
 impl<'a> Answer<'a> {
     fn new(reply: &'a Reply, request: &'a Value, model: &'a str) -> Self {
-        let (content, calls) = match &reply.outcome {
-            Outcome::Message {
-                content,
-                tool_calls,
-            } => (content.as_ref(), tool_calls.as_slice()),
-            _ => (None, &[][..]),
-        };
-        let content = content.map(|c| match c {
-            Content::Text(text) => Cow::Borrowed(text.as_str()),
-            Content::Echo => Cow::Owned(last_user_text(request)),
-        });
-        let tool_calls: Vec<_> = calls
-            .iter()
-            .map(|c| {
-                let id =
-                    c.id.as_deref()
-                        .map_or_else(|| Cow::Owned(random_id("toolu_01", 22)), Cow::Borrowed);
-                (id, c.name.as_str(), c.arguments.as_str())
-            })
-            .collect();
-        let reasoning = reply.reasoning.as_deref();
+        let said = reply.said(|| last_user_text(request), || random_id("toolu_01", 22));
+        let (content, tool_calls, reasoning) = (
+            said.content.clone(),
+            said.tool_calls.clone(),
+            said.reasoning,
+        );
         let stop_reason = match reply.finish_reason.as_deref() {
             Some(reason) => stop_reason(reason),
             None if tool_calls.is_empty() => "end_turn",
             None => "tool_use",
         };
         let usage = reply.usage.unwrap_or_else(|| {
-            let completion = content.as_deref().map_or(0, estimate_tokens)
-                + reasoning.map_or(0, estimate_tokens)
-                + tool_calls
-                    .iter()
-                    .map(|(_, name, args)| estimate_tokens(name) + estimate_tokens(args))
-                    .sum::<u64>();
+            let completion = said.estimated_completion_tokens();
             let system = estimate_tokens(&text_of(&request["system"]));
             crate::Usage::new(estimate_prompt_tokens(request) + system, completion)
         });

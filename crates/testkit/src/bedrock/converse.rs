@@ -14,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::ids::random_id;
 use crate::render::{estimate_tokens, split, Split};
-use crate::reply::{Content, Outcome, Reply, StreamFaultKind};
+use crate::reply::{Reply, StreamFaultKind};
 use crate::sse::{Fault, Playback};
 
 /// The answer to one request, from the reply and the request.
@@ -29,26 +29,11 @@ struct Answer<'a> {
 
 impl<'a> Answer<'a> {
     fn new(reply: &'a Reply, request: &'a Value) -> Self {
-        let (content, calls) = match &reply.outcome {
-            Outcome::Message {
-                content,
-                tool_calls,
-            } => (content.as_ref(), tool_calls.as_slice()),
-            _ => (None, &[][..]),
-        };
-        let content = content.map(|c| match c {
-            Content::Text(text) => Cow::Borrowed(text.as_str()),
-            Content::Echo => Cow::Owned(last_user_text(request)),
-        });
-        let tool_calls: Vec<_> = calls
+        let said = reply.said(|| last_user_text(request), || random_id("tooluse_", 22));
+        let tool_calls: Vec<_> = said
+            .tool_calls
             .iter()
-            .map(|c| {
-                (
-                    c.id.clone().unwrap_or_else(|| random_id("tooluse_", 22)),
-                    c.name.as_str(),
-                    c.arguments.as_str(),
-                )
-            })
+            .map(|(id, name, args)| (id.to_string(), *name, *args))
             .collect();
         let stop_reason = match reply.finish_reason.as_deref() {
             Some("length") => "max_tokens",
@@ -60,11 +45,11 @@ impl<'a> Answer<'a> {
         };
         let usage = reply.usage.unwrap_or_else(|| {
             let prompt = 3 + estimate_tokens(&last_user_text(request));
-            crate::Usage::new(prompt, content.as_deref().map_or(1, estimate_tokens))
+            crate::Usage::new(prompt, said.estimated_completion_tokens().max(1))
         });
         Answer {
-            content,
-            reasoning: reply.reasoning.as_deref(),
+            content: said.content,
+            reasoning: said.reasoning,
             tool_calls,
             stop_reason,
             usage,

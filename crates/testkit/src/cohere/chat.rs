@@ -13,10 +13,9 @@ use tokio::sync::watch;
 use super::{uuid_like, wire};
 use crate::ids::random_id;
 use crate::render::{
-    estimate_prompt_tokens, estimate_tokens, event_stream, last_user_text, named_event, split,
-    to_json, Split,
+    estimate_prompt_tokens, event_stream, last_user_text, named_event, split, to_json, Split,
 };
-use crate::reply::{Content, Outcome, Reply, StreamFaultKind};
+use crate::reply::{Reply, StreamFaultKind};
 use crate::sse::{Fault, Playback};
 
 /// Characters per tool-argument piece when the reply does not say how many pieces.
@@ -36,26 +35,8 @@ struct Answer<'a> {
 
 impl<'a> Answer<'a> {
     fn new(reply: &'a Reply, request: &'a Value) -> Self {
-        let (content, calls) = match &reply.outcome {
-            Outcome::Message {
-                content,
-                tool_calls,
-            } => (content.as_ref(), tool_calls.as_slice()),
-            _ => (None, &[][..]),
-        };
-        let content = content.map(|c| match c {
-            Content::Text(text) => Cow::Borrowed(text.as_str()),
-            Content::Echo => Cow::Owned(last_user_text(request)),
-        });
-        let tool_calls: Vec<_> = calls
-            .iter()
-            .map(|c| {
-                let id =
-                    c.id.as_deref()
-                        .map_or_else(|| Cow::Owned(random_id("", 12)), Cow::Borrowed);
-                (id, c.name.as_str(), c.arguments.as_str())
-            })
-            .collect();
+        let said = reply.said(|| last_user_text(request), || random_id("", 12));
+        let (content, tool_calls) = (said.content.clone(), said.tool_calls.clone());
         let thinking = reply.reasoning.as_deref();
         let finish_reason = match reply.finish_reason.as_deref() {
             Some(reason) => finish_reason(reason),
@@ -63,13 +44,10 @@ impl<'a> Answer<'a> {
             None => "TOOL_CALL",
         };
         let usage = reply.usage.unwrap_or_else(|| {
-            let completion = content.as_deref().map_or(0, estimate_tokens)
-                + thinking.map_or(0, estimate_tokens)
-                + tool_calls
-                    .iter()
-                    .map(|(_, name, args)| estimate_tokens(name) + estimate_tokens(args))
-                    .sum::<u64>();
-            crate::Usage::new(estimate_prompt_tokens(request), completion)
+            crate::Usage::new(
+                estimate_prompt_tokens(request),
+                said.estimated_completion_tokens(),
+            )
         });
         let (text, tool_plan) = if tool_calls.is_empty() {
             (content, None)

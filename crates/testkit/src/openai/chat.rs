@@ -13,10 +13,8 @@ use tokio::sync::watch;
 use super::error_json;
 use super::wire::{self, SERVICE_TIER, SYSTEM_FINGERPRINT};
 use crate::ids::{random_id, unix_now};
-use crate::render::{
-    estimate_prompt_tokens, estimate_tokens, event_stream, last_user_text, split, to_json, Split,
-};
-use crate::reply::{Content, Outcome, Reply, StreamFaultKind};
+use crate::render::{estimate_prompt_tokens, event_stream, last_user_text, split, to_json, Split};
+use crate::reply::{Reply, StreamFaultKind};
 use crate::sse::{Fault, Playback};
 /// Characters per tool-argument piece when the reply does not say how many pieces.
 const ARGUMENT_PIECE_CHARS: usize = 8;
@@ -35,38 +33,18 @@ struct Answer<'a> {
 
 impl<'a> Answer<'a> {
     fn new(reply: &'a Reply, request: &'a Value, model: &'a str) -> Self {
-        let (content, calls) = match &reply.outcome {
-            Outcome::Message {
-                content,
-                tool_calls,
-            } => (content.as_ref(), tool_calls.as_slice()),
-            _ => (None, &[][..]),
-        };
-        let content = content.map(|c| match c {
-            Content::Text(text) => Cow::Borrowed(text.as_str()),
-            Content::Echo => Cow::Owned(last_user_text(request)),
-        });
-        let tool_calls: Vec<_> = calls
-            .iter()
-            .map(|c| {
-                let id =
-                    c.id.as_deref()
-                        .map_or_else(|| Cow::Owned(random_id("call_", 24)), Cow::Borrowed);
-                (id, c.name.as_str(), c.arguments.as_str())
-            })
-            .collect();
+        let said = reply.said(|| last_user_text(request), || random_id("call_", 24));
+        let (content, tool_calls) = (said.content.clone(), said.tool_calls.clone());
         let finish_reason = match &reply.finish_reason {
             Some(reason) => reason.as_str(),
             None if tool_calls.is_empty() => "stop",
             None => "tool_calls",
         };
         let usage = reply.usage.unwrap_or_else(|| {
-            let completion = content.as_deref().map_or(0, estimate_tokens)
-                + tool_calls
-                    .iter()
-                    .map(|(_, name, args)| estimate_tokens(name) + estimate_tokens(args))
-                    .sum::<u64>();
-            crate::Usage::new(estimate_prompt_tokens(request), completion)
+            crate::Usage::new(
+                estimate_prompt_tokens(request),
+                said.estimated_completion_tokens(),
+            )
         });
         Self {
             id: random_id("chatcmpl-", 29),
