@@ -81,6 +81,14 @@ fn bench_anthropic_cohere(c: &mut Criterion) {
         "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
         BEDROCK_RESPONSE,
     );
+    let bedrock =
+        llmrelay::bench_support::target("bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0")
+            .unwrap_or_else(|e| panic!("{e}"));
+    let body = vec![b'x'; 1200];
+    assert!(bedrock.sign_only(&body).is_some());
+    c.bench_function("sigv4: sign one Bedrock request (1.2 KB body)", |b| {
+        b.iter(|| bedrock.sign_only(black_box(&body)))
+    });
 }
 
 const BEDROCK_RESPONSE: &str = r#"{"output":{"message":{"role":"assistant","content":[{"text":"It is 14°C in Paris with light rain expected in the afternoon, so yes, bring an umbrella. The wind is mild from the west and the evening should clear up."}]}},"stopReason":"end_turn","usage":{"inputTokens":112,"outputTokens":38,"totalTokens":150,"cacheReadInputTokens":0,"cacheWriteInputTokens":0},"metrics":{"latencyMs":812}}"#;

@@ -51,4 +51,24 @@ impl BenchTarget {
             futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::convert::Infallible>));
         decode_bytes(body, Arc::clone(&self.0), Duration::from_secs(60))
     }
+
+    /// SigV4-signs a POST of `body` for this target (Bedrock targets only):
+    /// the signing share of a Bedrock call's overhead.
+    pub fn sign_only(&self, body: &[u8]) -> Option<usize> {
+        let auth = self.0.aws.as_ref()?;
+        let url = format!("{}/model/m/converse", self.0.api_base);
+        let headers = [(
+            String::from("content-type"),
+            String::from("application/json"),
+        )];
+        crate::providers::bedrock::sign_headers(
+            auth,
+            &url,
+            &headers,
+            body,
+            std::time::SystemTime::now(),
+        )
+        .ok()
+        .map(|h| h.len())
+    }
 }

@@ -66,6 +66,8 @@ fn messages_url(base: &str) -> String {
 }
 
 #[cfg(test)]
+mod response_tests;
+#[cfg(test)]
 mod stream_tests;
 #[cfg(test)]
 mod tests;
