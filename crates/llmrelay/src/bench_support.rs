@@ -55,7 +55,7 @@ impl BenchTarget {
     /// SigV4-signs a POST of `body` for this target (Bedrock targets only):
     /// the signing share of a Bedrock call's overhead.
     pub fn sign_only(&self, body: &[u8]) -> Option<usize> {
-        let auth = self.0.aws.as_ref()?;
+        let auth = self.0.aws()?;
         let url = format!("{}/model/m/converse", self.0.api_base);
         let headers = [(
             String::from("content-type"),

@@ -232,7 +232,7 @@ impl Client {
     async fn target(&self, model: &str, options: &CallOptions) -> Result<Target, Error> {
         let mut target = resolve_target(model, options)?;
         target.drop_params = options.drop_params.unwrap_or(self.config.drop_params);
-        if target.vertex.is_some() {
+        if target.vertex().is_some() {
             let timeout = options.timeout.unwrap_or(self.config.timeout);
             self.google.authorize(&mut target, timeout).await?;
         }

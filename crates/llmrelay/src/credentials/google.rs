@@ -49,7 +49,7 @@ impl GoogleAuth {
         target: &mut Target,
         timeout: Duration,
     ) -> Result<(), Error> {
-        let Some(settings) = target.vertex.as_ref() else {
+        let Some(settings) = target.vertex() else {
             return Ok(());
         };
         if target.api_key.is_some() {
@@ -81,7 +81,7 @@ impl GoogleAuth {
                 .await
                 .ok()
                 .and_then(Result::ok);
-            if let (Some(project), Some(settings)) = (project, target.vertex.as_mut()) {
+            if let (Some(project), Some(settings)) = (project, target.vertex_mut()) {
                 settings.project = Some(project.to_string());
             }
         }

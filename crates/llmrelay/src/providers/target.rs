@@ -8,7 +8,7 @@ use llmrelay_catalog::{ModelInfo, ProviderApi, ProviderInfo};
 
 use super::Adapter;
 use crate::client::CallOptions;
-use crate::credentials::aws::{self, AwsAuth, AwsAuthError};
+use crate::credentials::aws::AwsAuth;
 use crate::error::{Error, ErrorKind};
 
 /// The resolved destination of one call.
@@ -27,10 +27,47 @@ pub(crate) struct Target {
     pub extra_headers: Vec<(String, String)>,
     /// Drop parameters the provider does not take instead of failing.
     pub drop_params: bool,
-    /// AWS credentials and region (Bedrock only).
-    pub aws: Option<AwsAuth>,
-    /// Project, location and credentials (Vertex AI only).
-    pub vertex: Option<super::vertex::VertexSettings>,
+    /// What the provider needs beyond a base URL and a key.
+    pub settings: ProviderSettings,
+}
+
+/// Per-provider settings of a target, so `Target` does not grow a field per
+/// provider.
+#[derive(Debug, Default)]
+pub(crate) enum ProviderSettings {
+    /// A base URL and a key are all it takes.
+    #[default]
+    Plain,
+    /// Bedrock: SigV4 credentials and region.
+    Aws(AwsAuth),
+    /// Vertex AI: project, location and credentials.
+    Vertex(super::vertex::VertexSettings),
+}
+
+impl Target {
+    /// Bedrock's credentials, when this is a Bedrock target.
+    pub(crate) fn aws(&self) -> Option<&AwsAuth> {
+        match &self.settings {
+            ProviderSettings::Aws(auth) => Some(auth),
+            _ => None,
+        }
+    }
+
+    /// Vertex's settings, when this is a Vertex target.
+    pub(crate) fn vertex(&self) -> Option<&super::vertex::VertexSettings> {
+        match &self.settings {
+            ProviderSettings::Vertex(settings) => Some(settings),
+            _ => None,
+        }
+    }
+
+    /// Vertex's settings, to fill in the project the credentials name.
+    pub(crate) fn vertex_mut(&mut self) -> Option<&mut super::vertex::VertexSettings> {
+        match &mut self.settings {
+            ProviderSettings::Vertex(settings) => Some(settings),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Debug for Target {
@@ -103,7 +140,7 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
         }
     };
     if adapter == Adapter::Bedrock {
-        return bedrock_target(provider, resolved.model, resolved.info, model, options);
+        return super::bedrock::target(provider, resolved.model, resolved.info, model, options);
     }
     if matches!(adapter, Adapter::VertexGemini | Adapter::VertexAnthropic) {
         return super::vertex::target(
@@ -187,65 +224,7 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
         api_version,
         extra_headers: options.headers.clone(),
         drop_params: options.drop_params.unwrap_or(false),
-        aws: None,
-        vertex: None,
-    })
-}
-
-/// Bedrock: the region may sit in the model name, the key is AWS's
-/// credential chain, the base URL the region's runtime endpoint.
-fn bedrock_target(
-    provider: &'static ProviderInfo,
-    upstream_model: &str,
-    info: Option<&'static ModelInfo>,
-    model: &str,
-    options: &CallOptions,
-) -> Result<Target, Error> {
-    let (region_hint, model_id) = super::bedrock::split_model(upstream_model);
-    let fail = |kind, message: &str| {
-        Err(Error::new(kind, message)
-            .with_provider(provider.name)
-            .with_model(model))
-    };
-    let auth = match aws::resolve(options, region_hint) {
-        Ok(auth) => auth,
-        Err(AwsAuthError::NoCredentials) => {
-            return fail(
-                ErrorKind::Authentication,
-                "no AWS credentials: pass aws_access_key_id and aws_secret_access_key, set AWS_ACCESS_KEY_ID and \
-                 AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials",
-            )
-        }
-        Err(AwsAuthError::NoRegion) => {
-            return fail(
-                ErrorKind::BadRequest,
-                "no AWS region: pass aws_region_name, name it in the model (bedrock/us-east-1/...), or set AWS_REGION",
-            )
-        }
-    };
-    let api_base = options
-        .api_base
-        .clone()
-        .or_else(|| {
-            std::env::var("AWS_BEDROCK_RUNTIME_ENDPOINT")
-                .ok()
-                .filter(|v| !v.is_empty())
-        })
-        .unwrap_or_else(|| super::bedrock::default_base(&auth.region));
-    Ok(Target {
-        adapter: Adapter::Bedrock,
-        provider,
-        model: model_id.to_string(),
-        requested_model: model.to_string(),
-        info,
-        api_base: api_base.trim_end_matches('/').to_string(),
-        // Not sent (SigV4 signs instead); kept so errors redact the secret.
-        api_key: Some(auth.secret_access_key.clone()),
-        api_version: None,
-        extra_headers: options.headers.clone(),
-        drop_params: options.drop_params.unwrap_or(false),
-        aws: Some(auth),
-        vertex: None,
+        settings: ProviderSettings::Plain,
     })
 }
 

@@ -2,8 +2,9 @@
 //! for Titan and Cohere embeddings, every request signed with SigV4.
 //!
 //! Signing is a pure function of the request, the credentials and the clock
-//! reading it is given; credentials are resolved with the target
-//! (`credentials::aws`), never here.
+//! reading it is given; credentials are read from the environment and AWS's
+//! files by `credentials::aws` when the target is resolved, never during a
+//! translation.
 
 pub(crate) mod embedding;
 pub(crate) mod error;
@@ -22,8 +23,12 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
 
-use super::{HttpRequest, Method, Target};
-use crate::credentials::aws::AwsAuth;
+use llmrelay_catalog::{ModelInfo, ProviderInfo};
+
+use super::target::ProviderSettings;
+use super::{Adapter, HttpRequest, Method, Target};
+use crate::client::CallOptions;
+use crate::credentials::aws::{self, AwsAuth, AwsAuthError};
 use crate::error::{Error, ErrorKind};
 use crate::types::ChatRequest;
 
@@ -77,6 +82,62 @@ pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<Htt
     )
 }
 
+/// Bedrock: the region may sit in the model name, the key is AWS's
+/// credential chain, the base URL the region's runtime endpoint.
+pub(crate) fn target(
+    provider: &'static ProviderInfo,
+    upstream_model: &str,
+    info: Option<&'static ModelInfo>,
+    model: &str,
+    options: &CallOptions,
+) -> Result<Target, Error> {
+    let (region_hint, model_id) = split_model(upstream_model);
+    let fail = |kind, message: &str| {
+        Err(Error::new(kind, message)
+            .with_provider(provider.name)
+            .with_model(model))
+    };
+    let auth = match aws::resolve(options, region_hint) {
+        Ok(auth) => auth,
+        Err(AwsAuthError::NoCredentials) => {
+            return fail(
+                ErrorKind::Authentication,
+                "no AWS credentials: pass aws_access_key_id and aws_secret_access_key, set AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials",
+            )
+        }
+        Err(AwsAuthError::NoRegion) => {
+            return fail(
+                ErrorKind::BadRequest,
+                "no AWS region: pass aws_region_name, name it in the model (bedrock/us-east-1/...), or set AWS_REGION",
+            )
+        }
+    };
+    let api_base = options
+        .api_base
+        .clone()
+        .or_else(|| {
+            std::env::var("AWS_BEDROCK_RUNTIME_ENDPOINT")
+                .ok()
+                .filter(|v| !v.is_empty())
+        })
+        .unwrap_or_else(|| default_base(&auth.region));
+    Ok(Target {
+        adapter: Adapter::Bedrock,
+        provider,
+        model: model_id.to_string(),
+        requested_model: model.to_string(),
+        info,
+        api_base: api_base.trim_end_matches('/').to_string(),
+        // Not sent (SigV4 signs instead); kept so errors redact the secret.
+        api_key: Some(auth.secret_access_key.clone()),
+        api_version: None,
+        extra_headers: options.headers.clone(),
+        drop_params: options.drop_params.unwrap_or(false),
+        settings: ProviderSettings::Aws(auth),
+    })
+}
+
 /// A model id as one path segment (`:` and `/` escaped, as the AWS SDKs do).
 fn encode_model(model: &str) -> String {
     model
@@ -93,8 +154,7 @@ fn encode_model(model: &str) -> String {
 /// `POST {base}{path}` with JSON body, signed for `target`'s credentials now.
 pub(crate) fn signed(target: &Target, path: &str, body: Bytes) -> Result<HttpRequest, Error> {
     let auth = target
-        .aws
-        .as_ref()
+        .aws()
         .ok_or_else(|| target.error(ErrorKind::Authentication, "no AWS credentials for Bedrock"))?;
     let url = format!("{}{path}", target.api_base);
     let mut headers = vec![

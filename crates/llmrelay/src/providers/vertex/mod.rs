@@ -19,6 +19,7 @@ use std::fmt;
 use llmrelay_catalog::{ModelInfo, ProviderInfo};
 
 use super::gemini;
+use super::target::ProviderSettings;
 use super::{Adapter, HttpRequest, Method, Target};
 use crate::client::CallOptions;
 use crate::error::{Error, ErrorKind};
@@ -125,8 +126,7 @@ pub(crate) fn target(
         api_version: None,
         extra_headers: options.headers.clone(),
         drop_params: options.drop_params.unwrap_or(false),
-        aws: None,
-        vertex: Some(VertexSettings {
+        settings: ProviderSettings::Vertex(VertexSettings {
             project: options
                 .vertex_project
                 .clone()
@@ -166,7 +166,7 @@ pub(crate) fn embedding_request(
 /// an origin and `/v1`, `/v1beta1`) gets Vertex's path; any other names the
 /// model's resource itself and gets `:{method}` (LiteLLM's rule).
 pub(crate) fn url(target: &Target, publisher: &str, method: &str) -> Result<String, Error> {
-    let settings = target.vertex.as_ref();
+    let settings = target.vertex();
     let project = settings.and_then(|s| s.project.as_deref()).ok_or_else(|| {
         target.error(
             ErrorKind::BadRequest,
