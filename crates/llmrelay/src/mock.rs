@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::Error;
 use crate::types::{
-    ChatChunk, ChatRequest, ChatResponse, Choice, ChunkChoice, Delta, ResponseMessage, Role, Usage,
+    ChatChunk, ChatRequest, ChatResponse, Choice, Delta, ResponseMessage, Role, Usage,
 };
 
 /// LiteLLM's `DEFAULT_MOCK_RESPONSE_PROMPT_TOKEN_COUNT`.
@@ -65,18 +65,14 @@ pub(crate) fn mock_completion(request: &ChatRequest, text: &str) -> Result<ChatR
 /// reason, and a usage chunk when `stream_options.include_usage` is set.
 pub(crate) fn mock_chunks(request: &ChatRequest, text: &str) -> Result<Vec<ChatChunk>, Error> {
     let response = mock_completion(request, text)?;
-    let chunk = |delta: Delta, finish: Option<&str>| ChatChunk {
-        id: response.id.clone(),
-        object: String::from("chat.completion.chunk"),
-        created: response.created,
-        model: response.model.clone(),
-        choices: vec![ChunkChoice {
-            index: 0,
+    let chunk = |delta: Delta, finish: Option<&str>| {
+        ChatChunk::single(
+            &response.id,
+            response.created,
+            &response.model,
             delta,
-            finish_reason: finish.map(str::to_string),
-            ..ChunkChoice::default()
-        }],
-        ..ChatChunk::default()
+            finish.map(str::to_string),
+        )
     };
     let mut chunks = vec![chunk(
         Delta {

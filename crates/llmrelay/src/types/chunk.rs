@@ -34,6 +34,32 @@ pub struct ChatChunk {
     pub extra: Extra,
 }
 
+impl ChatChunk {
+    /// A chunk of a one-choice stream: `delta` for choice 0, and the finish
+    /// reason when this is the choice's last chunk.
+    pub fn single(
+        id: &str,
+        created: u64,
+        model: &str,
+        delta: Delta,
+        finish_reason: Option<String>,
+    ) -> Self {
+        ChatChunk {
+            id: id.to_string(),
+            object: chunk_object(),
+            created,
+            model: model.to_string(),
+            choices: vec![ChunkChoice {
+                index: 0,
+                delta,
+                finish_reason,
+                ..ChunkChoice::default()
+            }],
+            ..ChatChunk::default()
+        }
+    }
+}
+
 fn chunk_object() -> String {
     String::from("chat.completion.chunk")
 }

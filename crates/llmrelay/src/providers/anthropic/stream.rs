@@ -11,7 +11,7 @@ use super::response::{finish_reason, usage};
 use super::wire::{self, BlockDelta, ResponseBlock};
 use crate::error::{Error, ErrorKind};
 use crate::providers::{unix_now, RawEvent, StreamEvent, Target};
-use crate::types::{ChatChunk, ChunkChoice, Delta, Role};
+use crate::types::{ChatChunk, Delta, Role};
 
 /// What an open content block carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,19 +180,13 @@ impl StreamState {
     }
 
     fn chunk(&self, delta: Delta, finish_reason: Option<String>) -> StreamEvent {
-        StreamEvent::Chunk(Box::new(ChatChunk {
-            id: self.id.clone(),
-            object: String::from("chat.completion.chunk"),
-            created: self.created,
-            model: self.model.clone(),
-            choices: vec![ChunkChoice {
-                index: 0,
-                delta,
-                finish_reason,
-                ..ChunkChoice::default()
-            }],
-            ..ChatChunk::default()
-        }))
+        StreamEvent::Chunk(Box::new(ChatChunk::single(
+            &self.id,
+            self.created,
+            &self.model,
+            delta,
+            finish_reason,
+        )))
     }
 }
 

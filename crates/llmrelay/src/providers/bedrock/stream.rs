@@ -11,7 +11,7 @@ use super::response::{finish_reason, new_id, now, usage};
 use super::wire::TokenUsage;
 use crate::error::{Error, ErrorKind};
 use crate::providers::{RawEvent, StreamEvent, Target};
-use crate::types::{ChatChunk, ChunkChoice, Delta, FunctionCallDelta, Role, ToolCallDelta};
+use crate::types::{ChatChunk, Delta, FunctionCallDelta, Role, ToolCallDelta};
 
 /// What earlier events of this stream said.
 #[derive(Debug, Default)]
@@ -129,19 +129,7 @@ impl StreamState {
     }
 
     fn chunk(&self, target: &Target, delta: Delta, finish_reason: Option<String>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: String::from("chat.completion.chunk"),
-            created: self.created,
-            model: target.model.clone(),
-            choices: vec![ChunkChoice {
-                index: 0,
-                delta,
-                finish_reason,
-                ..ChunkChoice::default()
-            }],
-            ..ChatChunk::default()
-        }
+        ChatChunk::single(&self.id, self.created, &target.model, delta, finish_reason)
     }
 }
 

@@ -10,7 +10,7 @@ use super::response::{finish_reason, usage};
 use super::wire;
 use crate::error::{Error, ErrorKind};
 use crate::providers::{unix_now, RawEvent, StreamEvent, Target};
-use crate::types::{ChatChunk, ChunkChoice, Delta, Role};
+use crate::types::{ChatChunk, Delta, Role};
 
 /// Per-stream state of the Cohere translation.
 #[derive(Debug, Default)]
@@ -135,18 +135,6 @@ impl StreamState {
     }
 
     fn chunk(&self, delta: Delta, finish_reason: Option<String>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: String::from("chat.completion.chunk"),
-            created: self.created,
-            model: self.model.clone(),
-            choices: vec![ChunkChoice {
-                index: 0,
-                delta,
-                finish_reason,
-                ..ChunkChoice::default()
-            }],
-            ..ChatChunk::default()
-        }
+        ChatChunk::single(&self.id, self.created, &self.model, delta, finish_reason)
     }
 }
