@@ -316,20 +316,40 @@ async fn titan_and_cohere_embeddings_through_invoke_model() {
     assert_eq!(err.kind, ErrorKind::UnsupportedParams);
 }
 
+/// One test owns this process's AWS environment variables, so no other test
+/// of this binary can see them half-set.
 #[tokio::test]
-async fn missing_credentials_and_region_are_clear_errors() {
+async fn credentials_come_from_the_shared_file_profile_or_fail_clearly() {
+    std::env::remove_var("AWS_ACCESS_KEY_ID");
+    std::env::remove_var("AWS_SECRET_ACCESS_KEY");
+    std::env::remove_var("AWS_PROFILE");
+    let upstream = fake().await;
+    let dir = std::env::temp_dir().join(format!("llmrelay-aws-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("credentials");
+    std::fs::write(
+        &file,
+        format!("[default]\naws_access_key_id = WRONG\naws_secret_access_key = wrong\n\n[work]\naws_access_key_id = AKIDWORK\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &file);
     let opts = CallOptions {
-        api_base: Some("http://127.0.0.1:9".into()),
+        api_base: Some(upstream.base_url()),
+        aws_region_name: Some("eu-west-1".into()),
+        aws_profile_name: Some("work".into()),
         ..CallOptions::default()
     };
-    // No AWS variables are set in the test environment for this process's keys:
-    // pass an empty profile file so the developer's own ~/.aws is not read.
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
-    std::env::remove_var("AWS_ACCESS_KEY_ID");
-    let err = Client::new()
-        .completion(request(), &opts)
-        .await
-        .unwrap_err();
+    Client::new().completion(request(), &opts).await.unwrap();
+    let authz = upstream.last_request().unwrap().header("authorization").unwrap().to_string();
+    assert!(authz.contains("Credential=AKIDWORK/") && authz.contains("/eu-west-1/bedrock/"), "{authz}");
+
+    // The default profile's key is wrong: the fake's signature check refuses it.
+    let opts = CallOptions { aws_profile_name: None, ..opts };
+    let err = Client::new().completion(request(), &opts).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::PermissionDenied, "{err}");
+
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.join("missing"));
+    let err = Client::new().completion(request(), &opts).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Authentication, "{err}");
     assert!(err.message.contains("AWS_ACCESS_KEY_ID"), "{err}");
 }
