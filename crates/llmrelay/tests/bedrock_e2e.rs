@@ -340,16 +340,33 @@ async fn credentials_come_from_the_shared_file_profile_or_fail_clearly() {
         ..CallOptions::default()
     };
     Client::new().completion(request(), &opts).await.unwrap();
-    let authz = upstream.last_request().unwrap().header("authorization").unwrap().to_string();
-    assert!(authz.contains("Credential=AKIDWORK/") && authz.contains("/eu-west-1/bedrock/"), "{authz}");
+    let authz = upstream
+        .last_request()
+        .unwrap()
+        .header("authorization")
+        .unwrap()
+        .to_string();
+    assert!(
+        authz.contains("Credential=AKIDWORK/") && authz.contains("/eu-west-1/bedrock/"),
+        "{authz}"
+    );
 
     // The default profile's key is wrong: the fake's signature check refuses it.
-    let opts = CallOptions { aws_profile_name: None, ..opts };
-    let err = Client::new().completion(request(), &opts).await.unwrap_err();
+    let opts = CallOptions {
+        aws_profile_name: None,
+        ..opts
+    };
+    let err = Client::new()
+        .completion(request(), &opts)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::PermissionDenied, "{err}");
 
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.join("missing"));
-    let err = Client::new().completion(request(), &opts).await.unwrap_err();
+    let err = Client::new()
+        .completion(request(), &opts)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Authentication, "{err}");
     assert!(err.message.contains("AWS_ACCESS_KEY_ID"), "{err}");
 }

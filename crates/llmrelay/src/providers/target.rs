@@ -140,7 +140,18 @@ pub(crate) fn resolve_target(model: &str, options: &CallOptions) -> Result<Targe
         }
     };
     if adapter == Adapter::Bedrock {
-        return super::bedrock::target(provider, resolved.model, resolved.info, model, options);
+        // Credentials come from the environment and AWS's files: read here,
+        // outside the provider's folder, which stays pure.
+        let (region_hint, _) = super::bedrock::split_model(resolved.model);
+        let credentials = crate::credentials::aws::resolve(options, region_hint);
+        return super::bedrock::target(
+            provider,
+            resolved.model,
+            resolved.info,
+            model,
+            options,
+            credentials,
+        );
     }
     if matches!(adapter, Adapter::VertexGemini | Adapter::VertexAnthropic) {
         return super::vertex::target(

@@ -28,7 +28,7 @@ use llmrelay_catalog::{ModelInfo, ProviderInfo};
 use super::target::ProviderSettings;
 use super::{Adapter, HttpRequest, Method, Target};
 use crate::client::CallOptions;
-use crate::credentials::aws::{self, AwsAuth, AwsAuthError};
+use crate::credentials::aws::{AwsAuth, AwsAuthError};
 use crate::error::{Error, ErrorKind};
 use crate::types::ChatRequest;
 
@@ -84,20 +84,24 @@ pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<Htt
 
 /// Bedrock: the region may sit in the model name, the key is AWS's
 /// credential chain, the base URL the region's runtime endpoint.
+///
+/// `credentials` were read by `credentials::aws` (environment and AWS's files)
+/// before this is called: the provider folder does no I/O.
 pub(crate) fn target(
     provider: &'static ProviderInfo,
     upstream_model: &str,
     info: Option<&'static ModelInfo>,
     model: &str,
     options: &CallOptions,
+    credentials: Result<AwsAuth, AwsAuthError>,
 ) -> Result<Target, Error> {
-    let (region_hint, model_id) = split_model(upstream_model);
+    let (_, model_id) = split_model(upstream_model);
     let fail = |kind, message: &str| {
         Err(Error::new(kind, message)
             .with_provider(provider.name)
             .with_model(model))
     };
-    let auth = match aws::resolve(options, region_hint) {
+    let auth = match credentials {
         Ok(auth) => auth,
         Err(AwsAuthError::NoCredentials) => {
             return fail(
