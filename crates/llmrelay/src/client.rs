@@ -257,7 +257,16 @@ impl Client {
             .transport
             .send(target, http, &self.policy(options), false)
             .await?;
-        let body = read_capped(response, MAX_RESPONSE_BODY).await;
+        let body = read_capped(response, MAX_RESPONSE_BODY)
+            .await
+            .map_err(|e| {
+                target
+                    .error(
+                        ErrorKind::ApiConnection,
+                        format!("the connection broke while reading the answer: {e}"),
+                    )
+                    .redact(target.api_key.as_deref())
+            })?;
         if body.len() >= MAX_RESPONSE_BODY {
             return Err(target.error(
                 ErrorKind::InternalServer,

@@ -126,7 +126,10 @@ impl Transport {
             return Ok(response);
         }
         let retry_after = retry_after(response.headers());
-        let body = read_capped(response, MAX_ERROR_BODY).await;
+        // An error body cut short still has a status worth reporting.
+        let body = read_capped(response, MAX_ERROR_BODY)
+            .await
+            .unwrap_or_default();
         let mut err = target.adapter.map_error(target, status, &body);
         // A header wins; some providers (Gemini's `RetryInfo`) put the delay in the body.
         err.retry_after = retry_after.or(err.retry_after);
@@ -134,17 +137,21 @@ impl Transport {
     }
 }
 
-/// Reads a response body, at most `cap` bytes of it (errors only need a message).
-pub(crate) async fn read_capped(mut response: reqwest::Response, cap: usize) -> Vec<u8> {
+/// Reads a response body, at most `cap` bytes of it. A connection that
+/// breaks mid-body is an error, not a shorter body.
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, reqwest::Error> {
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
+    while let Some(chunk) = response.chunk().await? {
         let room = cap.saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         if body.len() >= cap {
             break;
         }
     }
-    body
+    Ok(body)
 }
 
 fn timeout_error(target: &Target, timeout: Duration) -> Error {
