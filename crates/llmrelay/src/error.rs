@@ -59,6 +59,24 @@ impl ErrorKind {
         }
     }
 
+    /// The kind an HTTP error status stands for, before any provider reads the
+    /// message (which can refine a 400 into a context-window or content-policy
+    /// error). Every provider shares this table.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            408 | 504 => ErrorKind::Timeout,
+            422 => ErrorKind::UnprocessableEntity,
+            429 => ErrorKind::RateLimit,
+            503 | 529 => ErrorKind::ServiceUnavailable,
+            409 => ErrorKind::InternalServer,
+            s if s >= 500 => ErrorKind::InternalServer,
+            _ => ErrorKind::BadRequest,
+        }
+    }
+
     /// The HTTP status LiteLLM attaches to this kind.
     pub fn status(self) -> u16 {
         match self {

@@ -66,17 +66,13 @@ fn classify(status: u16, google_status: &str, message: &str) -> ErrorKind {
         400 if lower.contains("safety") && lower.contains("block") => {
             ErrorKind::ContentPolicyViolation
         }
-        401 => ErrorKind::Authentication,
-        403 => ErrorKind::PermissionDenied,
-        404 => ErrorKind::NotFound,
-        408 | 504 => ErrorKind::Timeout,
-        422 => ErrorKind::UnprocessableEntity,
-        429 => ErrorKind::RateLimit,
-        503 | 529 => ErrorKind::ServiceUnavailable,
-        s if s >= 500 => ErrorKind::InternalServer,
-        409 => ErrorKind::InternalServer,
-        _ if google_status == "RESOURCE_EXHAUSTED" => ErrorKind::RateLimit,
-        _ => ErrorKind::BadRequest,
+        // Quota exhaustion under a status that would otherwise read as a bad request.
+        s if google_status == "RESOURCE_EXHAUSTED"
+            && ErrorKind::from_status(s) == ErrorKind::BadRequest =>
+        {
+            ErrorKind::RateLimit
+        }
+        other => ErrorKind::from_status(other),
     }
 }
 

@@ -39,16 +39,7 @@ pub(crate) fn map_error(target: &Target, status: u16, body: &[u8]) -> Error {
         400 if CONTENT_POLICY_PHRASES.iter().any(|p| haystack.contains(p)) => {
             ErrorKind::ContentPolicyViolation
         }
-        401 => ErrorKind::Authentication,
-        403 => ErrorKind::PermissionDenied,
-        404 => ErrorKind::NotFound,
-        408 | 504 => ErrorKind::Timeout,
-        422 => ErrorKind::UnprocessableEntity,
-        429 => ErrorKind::RateLimit,
-        503 | 529 => ErrorKind::ServiceUnavailable,
-        s if s >= 500 => ErrorKind::InternalServer,
-        409 => ErrorKind::InternalServer,
-        _ => ErrorKind::BadRequest,
+        other => ErrorKind::from_status(other),
     };
     let mut err = target.error(kind, format!("{} (status {status})", message));
     err.upstream_status = Some(status);
