@@ -33,6 +33,17 @@ impl ChatStream {
         }
     }
 
+    /// A stream over any source of chunks (the router's failover stream,
+    /// a gateway's translation). Dropping it drops `source`.
+    pub fn from_stream<S>(source: S) -> Self
+    where
+        S: Stream<Item = Result<ChatChunk, Error>> + Send + 'static,
+    {
+        ChatStream {
+            inner: source.boxed(),
+        }
+    }
+
     /// Collects the rest of the stream into one response (see [`stream_chunk_builder`]).
     pub async fn collect_response(mut self) -> Result<crate::types::ChatResponse, Error> {
         let mut chunks = Vec::new();
