@@ -11,10 +11,18 @@
 //! Blocking calls run their future on the calling thread with the GIL
 //! released, waking every [`TICK`] to let Python handle signals, so Ctrl-C
 //! interrupts a call and cancels the request.
+//!
+//! At interpreter exit the runtime is shut down from an `atexit` hook
+//! (registered when the runtime is built), while Python is still whole: a
+//! worker thread that touched Python after finalization began (completing
+//! an asyncio future whose loop is gone, releasing a reference) would make
+//! CPython end that thread mid-frame, which aborts or crashes the process.
+//! After the hook, calls raise instead of starting a new runtime.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -23,7 +31,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as AsyncRuntime};
 use pyo3_async_runtimes::TaskLocals;
-use tokio::runtime::Runtime;
+use tokio::runtime::{Handle, Runtime};
 
 /// How often a blocking call wakes to check for Python signals.
 const TICK: Duration = Duration::from_millis(50);
@@ -34,7 +42,13 @@ struct PerProcess<T> {
     value: T,
 }
 
-static RUNTIME: Mutex<Option<PerProcess<Arc<Runtime>>>> = Mutex::new(None);
+static RUNTIME: Mutex<Option<PerProcess<Runtime>>> = Mutex::new(None);
+
+/// Set by the exit hook: no runtime is started after it.
+static EXITING: AtomicBool = AtomicBool::new(false);
+
+/// How long the exit hook lets the runtime's tasks wind down.
+const EXIT_GRACE: Duration = Duration::from_millis(250);
 static CLIENT: Mutex<Option<PerProcess<Client>>> = Mutex::new(None);
 
 /// Returns the value for this process, building it (and leaking the one a
@@ -69,18 +83,58 @@ pub(crate) fn client() -> Client {
     }
 }
 
-/// The tokio runtime of this process, built on first use.
-pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
-    per_process(&RUNTIME, || {
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(workers)
-            .thread_name("llmrelay-io")
-            .enable_all()
-            .build()
-            .map(Arc::new)
-    })
-    .map_err(|e| PyRuntimeError::new_err(format!("cannot start the llmrelay runtime: {e}")))
+/// A handle on the tokio runtime of this process, built on first use.
+pub(crate) fn runtime() -> PyResult<Handle> {
+    if EXITING.load(Ordering::Acquire) {
+        return Err(PyRuntimeError::new_err(
+            "the interpreter is exiting: llmrelay's runtime has shut down",
+        ));
+    }
+    let pid = std::process::id();
+    let mut guard = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(current) = guard.as_ref().filter(|r| r.pid == pid) {
+        return Ok(current.value.handle().clone());
+    }
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
+    let built = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("llmrelay-io")
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the llmrelay runtime: {e}")))?;
+    let handle = built.handle().clone();
+    if let Some(stale) = guard.replace(PerProcess { pid, value: built }) {
+        // Inherited across fork: its threads belong to the parent.
+        std::mem::forget(stale);
+    }
+    drop(guard);
+    Python::attach(register_exit_hook)?;
+    Ok(handle)
+}
+
+/// Registers [`shutdown_at_exit`] with `atexit` (once per process that
+/// builds a runtime; a second registration in a forked child is harmless).
+fn register_exit_hook(py: Python<'_>) -> PyResult<()> {
+    let hook = wrap_pyfunction!(shutdown_at_exit, py)?;
+    py.import("atexit")?.call_method1("register", (hook,))?;
+    Ok(())
+}
+
+/// The `atexit` hook: stops the runtime while Python can still serve its
+/// worker threads (the GIL is released while they wind down).
+#[pyfunction]
+pub(crate) fn shutdown_at_exit(py: Python<'_>) {
+    EXITING.store(true, Ordering::Release);
+    let taken = RUNTIME.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let Some(runtime) = taken else {
+        return;
+    };
+    if runtime.pid == std::process::id() {
+        py.detach(|| runtime.value.shutdown_timeout(EXIT_GRACE));
+    } else {
+        // A parent's runtime, inherited across fork: its threads are not ours.
+        std::mem::forget(runtime);
+    }
 }
 
 /// Runs `fut` to completion from a Python thread: the GIL is released while
@@ -194,7 +248,7 @@ impl AsyncRuntime for ForkAwareTokio {
     }
 }
 
-fn per_process_runtime() -> Option<Arc<Runtime>> {
+fn per_process_runtime() -> Option<Handle> {
     runtime().ok()
 }
 
