@@ -79,3 +79,8 @@ pub async fn drain(mut stream: ChatStream) -> (String, Option<Error>) {
     }
     (out, None)
 }
+
+/// Every item of a stream, as they came.
+pub async fn items(stream: ChatStream) -> Vec<Result<llmrelay::ChatChunk, Error>> {
+    stream.collect().await
+}
