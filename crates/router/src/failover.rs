@@ -125,7 +125,8 @@ async fn try_group<'r>(
     retries_total: &mut u32,
 ) -> Result<Success<'r>, Error> {
     let inner: &'r Inner = &router.inner;
-    let slots = router.group(group)?;
+    let members = router.group(group)?;
+    let slots = members.slots.as_slice();
     let input_tokens = prompt_tokens(inner, call, slots);
     let mut tried: Vec<usize> = Vec::new();
     let mut retries = 0u32;
@@ -136,7 +137,7 @@ async fn try_group<'r>(
             input_tokens,
             tried: &tried,
         };
-        let deployment = select(inner, group, slots, &ctx)?;
+        let deployment = select(inner, group, members, &ctx)?;
         let model = deployment.model_for(group);
         let started = Instant::now();
         let result = attempt(inner, deployment, &model, call, options).await;
@@ -200,7 +201,7 @@ async fn attempt(
     options: &RouteOptions,
 ) -> Result<Answer, Error> {
     let guard = InFlight::start(inner, deployment.slot());
-    let mut call_options: CallOptions = deployment.options.clone();
+    let mut call_options: CallOptions = deployment.cold.options.clone();
     if options.mock_response.is_some() {
         call_options.mock_response = options.mock_response.clone();
     }
@@ -221,7 +222,7 @@ async fn attempt(
         CallKind::Stream(request) => {
             let mut request = request.clone();
             request.model = model.to_owned();
-            let deadline = deployment.stream_timeout;
+            let deadline = deployment.cold.stream_timeout;
             stream_failover::open(&inner.client, request, &call_options, deadline, guard)
                 .await
                 .map(Answer::Stream)
@@ -291,7 +292,7 @@ fn tokens_used(answer: &Answer) -> u64 {
 
 /// A deployment's own prices (`input_cost_per_token`...) replace the catalog's.
 fn apply_custom_prices(deployment: &Deployment, response: &mut ChatResponse) {
-    let params = &deployment.config.litellm_params;
+    let params = &deployment.cold.config.litellm_params;
     if params.input_cost_per_token.is_none() && params.output_cost_per_token.is_none() {
         return;
     }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::{entry_id, request, router, text};
 use llmrelay::{EmbeddingRequest, ErrorKind};
-use llmrelay_router::strategy::{StateView, Strategy};
-use llmrelay_router::{Deployment, RouteOptions, Router, RouterConfig};
+use llmrelay_router::strategy::{Candidates, StateView, Strategy};
+use llmrelay_router::{RouteOptions, Router, RouterConfig};
 use llmrelay_testkit::{FakeOpenAi, Reply};
 use serde_json::json;
 
@@ -256,8 +256,8 @@ async fn cost_based_routing_takes_the_cheapest_and_custom_prices_price_the_answe
 #[derive(Debug)]
 struct LongestId;
 impl Strategy for LongestId {
-    fn pick(&self, candidates: &[&Deployment], _view: &StateView<'_>) -> Option<usize> {
-        (0..candidates.len()).max_by_key(|&i| candidates[i].id().len())
+    fn pick(&self, candidates: &Candidates<'_>, _view: &StateView<'_>) -> Option<usize> {
+        (0..candidates.len()).max_by_key(|&i| candidates.get(i).map_or(0, |d| d.id().len()))
     }
 }
 

@@ -17,6 +17,8 @@ const LATENCY_SAMPLES: usize = 10;
 #[derive(Debug, Default)]
 pub struct InMemoryState {
     slots: OnceLock<Box<[Slot]>>,
+    /// The latest cooldown end of any slot.
+    latest_cooldown_end: AtomicU64,
 }
 
 // `repr(C)` keeps the fields a pick reads (in flight, cooldown, usage) at
@@ -159,7 +161,12 @@ impl RouterState for InMemoryState {
     fn cool_down(&self, slot: usize, until_ms: u64) {
         if let Some(s) = self.slot(slot) {
             s.cooldown_until.fetch_max(until_ms, Relaxed);
+            self.latest_cooldown_end.fetch_max(until_ms, Relaxed);
         }
+    }
+
+    fn latest_cooldown_end(&self) -> u64 {
+        self.latest_cooldown_end.load(Relaxed)
     }
 
     fn cooldown_until(&self, slot: usize) -> u64 {
@@ -191,6 +198,7 @@ mod tests {
         s.cool_down(1, t + 5_000);
         s.cool_down(1, t + 1_000);
         assert_eq!(s.cooldown_until(1), t + 5_000);
+        assert_eq!(s.latest_cooldown_end(), t + 5_000);
         s.end_call(0);
         s.end_call(0);
         assert_eq!(s.in_flight(0), 0);
