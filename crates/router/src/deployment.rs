@@ -72,7 +72,7 @@ impl Deployment {
             (None, None) => f64::INFINITY,
             (i, o) => i.unwrap_or(0.0) + o.unwrap_or(0.0),
         };
-        let mut options = params.call_options();
+        let mut options = params.call.clone();
         options.timeout = options.timeout.or(settings.timeout);
         let stream_timeout = params.stream_timeout.or(settings.stream_timeout);
         options.stream_idle_timeout = options.stream_idle_timeout.or(stream_timeout);
@@ -169,7 +169,7 @@ impl Deployment {
 
     /// `api_base`, when configured.
     pub fn api_base(&self) -> Option<&str> {
-        self.cold.config.litellm_params.api_base.as_deref()
+        self.cold.config.litellm_params.call.api_base.as_deref()
     }
 
     /// The model to send for a request of `requested` (a wildcard's `*`
@@ -213,7 +213,7 @@ fn catalog_entry(
     }
     match catalog::resolve(model) {
         Ok(r) => Ok(r.info),
-        Err(_) if config.litellm_params.api_base.is_some() => Ok(None),
+        Err(_) if config.litellm_params.call.api_base.is_some() => Ok(None),
         Err(e) => Err(ConfigError::UnknownModel {
             place: place(),
             model: model.to_owned(),
@@ -231,9 +231,11 @@ pub(crate) fn set_shuffle_weights(deployments: &mut [Deployment], group: &[usize
         |d| d.rpm().map(|n| n as f64),
         |d| d.tpm().map(|n| n as f64),
     ];
-    let figure = figures
-        .into_iter()
-        .find(|f| group.iter().any(|&s| deployments.get(s).and_then(f).is_some()));
+    let figure = figures.into_iter().find(|f| {
+        group
+            .iter()
+            .any(|&s| deployments.get(s).and_then(f).is_some())
+    });
     for &slot in group {
         if let Some(d) = deployments.get_mut(slot) {
             d.hot.shuffle_weight = figure.map_or(1.0, |f| f(d).unwrap_or(0.0));

@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use llmrelay::{
-    CallOptions, ChatRequest, ChatResponse, ChatStream, EmbeddingRequest, EmbeddingResponse,
-    Error, ErrorKind, TokenInput,
+    CallOptions, ChatRequest, ChatResponse, ChatStream, EmbeddingRequest, EmbeddingResponse, Error,
+    ErrorKind, TokenInput,
 };
 
 use crate::deployment::Deployment;
@@ -23,9 +23,9 @@ pub(crate) enum CallKind {
     Embedding(EmbeddingRequest),
 }
 
-/// What came back.
+/// What came back (the response boxed: it is large and moves through the loop).
 pub(crate) enum Answer {
-    Chat(ChatResponse),
+    Chat(Box<ChatResponse>),
     Stream(ChatStream),
     Embedding(EmbeddingResponse),
 }
@@ -175,13 +175,8 @@ async fn try_group<'r>(
                 let alternative = slots.iter().any(|&s| {
                     !tried.contains(&s) && state.cooldown_until(s) <= inner.clock.now_ms()
                 });
-                let wait = retry::wait(
-                    &inner.settings,
-                    inner.backoff,
-                    &error,
-                    retries,
-                    alternative,
-                );
+                let wait =
+                    retry::wait(&inner.settings, inner.backoff, &error, retries, alternative);
                 if !wait.is_zero() {
                     tokio::time::sleep(wait).await;
                 }
@@ -211,7 +206,7 @@ async fn attempt(
             request.model = model.to_owned();
             let mut response = inner.client.completion(request, &call_options).await?;
             apply_custom_prices(deployment, &mut response);
-            Ok(Answer::Chat(response))
+            Ok(Answer::Chat(Box::new(response)))
         }
         CallKind::Embedding(request) => {
             let mut request = request.clone();
@@ -317,13 +312,13 @@ fn split(routed: Routed<Answer>) -> (Routed<()>, Answer) {
     let shell = routed.map(|a| answer = Some(a));
     match answer {
         Some(a) => (shell, a),
-        None => (shell, Answer::Chat(ChatResponse::default())),
+        None => (shell, Answer::Chat(Box::default())),
     }
 }
 
 pub(crate) fn into_chat(routed: Routed<Answer>) -> Result<Routed<ChatResponse>, Error> {
     match split(routed) {
-        (shell, Answer::Chat(c)) => Ok(shell.map(|()| c)),
+        (shell, Answer::Chat(c)) => Ok(shell.map(|()| *c)),
         _ => Err(mismatch()),
     }
 }

@@ -120,9 +120,7 @@ impl RouterBuilder {
                 });
             }
         }
-        let state = self
-            .state
-            .unwrap_or_else(|| Arc::new(InMemoryState::new()));
+        let state = self.state.unwrap_or_else(|| Arc::new(InMemoryState::new()));
         let ids: Vec<String> = deployments.iter().map(|d| d.id().to_owned()).collect();
         state.attach(&ids);
         let strategy = self

@@ -45,8 +45,8 @@ pub(crate) fn select<'r>(
     let mut slots: &[usize] = &group.slots;
 
     let configured;
-    let pre_call = settings.enable_pre_call_checks
-        && (ctx.region.is_some() || ctx.input_tokens.is_some());
+    let pre_call =
+        settings.enable_pre_call_checks && (ctx.region.is_some() || ctx.input_tokens.is_some());
     if settings.enable_tag_filtering || pre_call {
         configured = configured_filters(inner, name, slots, ctx)?;
         slots = &configured;
@@ -69,12 +69,18 @@ pub(crate) fn select<'r>(
         slots,
     };
     match inner.strategy.pick(&candidates, &view) {
-        Some(i) => slots.get(i).and_then(|&s| inner.deployments.get(s)).ok_or_else(|| {
-            Error::new(
-                ErrorKind::InternalServer,
-                format!("the routing strategy picked candidate {i} of {}", slots.len()),
-            )
-        }),
+        Some(i) => slots
+            .get(i)
+            .and_then(|&s| inner.deployments.get(s))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InternalServer,
+                    format!(
+                        "the routing strategy picked candidate {i} of {}",
+                        slots.len()
+                    ),
+                )
+            }),
         None => fail(
             name,
             ErrorKind::RateLimit,
@@ -93,7 +99,11 @@ fn configured_filters(
     let d = |s: &usize| &inner.deployments[*s];
     let mut kept: Vec<usize> = slots.to_vec();
     if inner.settings.enable_tag_filtering {
-        filter_tags(&mut kept, |s| &d(s).cold.config.litellm_params.tags, ctx.tags);
+        filter_tags(
+            &mut kept,
+            |s| &d(s).cold.config.litellm_params.tags,
+            ctx.tags,
+        );
         if kept.is_empty() {
             return fail(
                 name,
@@ -210,7 +220,11 @@ fn live_filters(
 /// LiteLLM's tag routing: deployments sharing a request tag; else those
 /// tagged `default`; an untagged request also goes anywhere when no
 /// deployment is tagged `default`.
-fn filter_tags<'d>(slots: &mut Vec<usize>, tags_of: impl Fn(&usize) -> &'d Vec<String>, tags: &[String]) {
+fn filter_tags<'d>(
+    slots: &mut Vec<usize>,
+    tags_of: impl Fn(&usize) -> &'d Vec<String>,
+    tags: &[String],
+) {
     let tagged = |s: &usize, tag: &str| tags_of(s).iter().any(|t| t == tag);
     let matches = |s: &usize| tags.iter().any(|t| tagged(s, t));
     if !tags.is_empty() && slots.iter().any(matches) {

@@ -41,7 +41,10 @@ async fn fails_over(fault: Reply) {
     // completion id, one role announcement, the second's text only.
     let ids: std::collections::HashSet<_> = chunks.iter().map(|c| c.id.clone()).collect();
     assert_eq!(ids.len(), 1, "{chunks:?}");
-    let roles = chunks.iter().filter(|c| c.choices.iter().any(|ch| ch.delta.role.is_some())).count();
+    let roles = chunks
+        .iter()
+        .filter(|c| c.choices.iter().any(|ch| ch.delta.role.is_some()))
+        .count();
     assert_eq!(roles, 1);
     let out: String = chunks
         .iter()
@@ -89,7 +92,10 @@ async fn a_stall_after_content_ends_the_stream_with_a_timeout() {
         .unwrap();
     assert_eq!(routed.deployment_id, "first");
     let (out, error) = drain(routed.value).await;
-    assert!(!out.is_empty() && "one two three".starts_with(&out), "{out}");
+    assert!(
+        !out.is_empty() && "one two three".starts_with(&out),
+        "{out}"
+    );
     assert_eq!(error.unwrap().kind, ErrorKind::Timeout);
     assert!(r.deployments().iter().all(|d| d.in_flight == 0));
 }
@@ -109,7 +115,10 @@ async fn streams_fall_back_to_other_groups_and_fold_through_completion() {
         .completion_stream(request("gpt", "hello there"), &RouteOptions::default())
         .await
         .unwrap();
-    assert_eq!((routed.model_group.as_str(), routed.attempted_fallbacks), ("spare", 1));
+    assert_eq!(
+        (routed.model_group.as_str(), routed.attempted_fallbacks),
+        ("spare", 1)
+    );
     assert_eq!(drain(routed.value).await.0, "hello there");
     // `stream: true` through the plain call: the stream, folded.
     let mut req = request("gpt", "folded");
@@ -128,7 +137,10 @@ async fn streams_fall_back_to_other_groups_and_fold_through_completion() {
         &llmrelay::Client::new(),
         request("openai/gpt-4o", "plain"),
         &options(&broken),
-        &[Fallback { model: "openai/gpt-4o-mini".into(), options: Some(options(&spare)) }],
+        &[Fallback {
+            model: "openai/gpt-4o-mini".into(),
+            options: Some(options(&spare)),
+        }],
     )
     .await
     .unwrap();

@@ -57,7 +57,11 @@ impl InMemoryState {
 /// Two racing resets lose at most the increments made between them.
 fn roll(window: &AtomicU64, counter: &AtomicU64, minute: u64) {
     let seen = window.load(Relaxed);
-    if seen != minute && window.compare_exchange(seen, minute, Relaxed, Relaxed).is_ok() {
+    if seen != minute
+        && window
+            .compare_exchange(seen, minute, Relaxed, Relaxed)
+            .is_ok()
+    {
         counter.store(0, Relaxed);
     }
 }
@@ -112,10 +116,11 @@ impl RouterState for InMemoryState {
 
     fn usage(&self, slot: usize, now_ms: u64) -> MinuteUsage {
         let minute = minute_of(now_ms);
-        self.slot(slot).map_or_else(MinuteUsage::default, |s| MinuteUsage {
-            requests: read_window(&s.usage_minute, &s.requests, minute),
-            tokens: read_window(&s.usage_minute, &s.tokens, minute),
-        })
+        self.slot(slot)
+            .map_or_else(MinuteUsage::default, |s| MinuteUsage {
+                requests: read_window(&s.usage_minute, &s.requests, minute),
+                tokens: read_window(&s.usage_minute, &s.tokens, minute),
+            })
     }
 
     fn record_latency(&self, slot: usize, now_ms: u64, latency: Duration, ttl: Duration) {
@@ -170,7 +175,8 @@ impl RouterState for InMemoryState {
     }
 
     fn cooldown_until(&self, slot: usize) -> u64 {
-        self.slot(slot).map_or(0, |s| s.cooldown_until.load(Relaxed))
+        self.slot(slot)
+            .map_or(0, |s| s.cooldown_until.load(Relaxed))
     }
 }
 
@@ -190,7 +196,13 @@ mod tests {
         let t = 10 * 60_000;
         s.start_call(0, t);
         s.record_tokens(0, t, 50);
-        assert_eq!(s.usage(0, t), MinuteUsage { requests: 1, tokens: 50 });
+        assert_eq!(
+            s.usage(0, t),
+            MinuteUsage {
+                requests: 1,
+                tokens: 50
+            }
+        );
         assert_eq!(s.usage(0, t + 60_000), MinuteUsage::default());
         assert_eq!(s.record_failure(1, t), 1);
         assert_eq!(s.record_failure(1, t + 1), 2);

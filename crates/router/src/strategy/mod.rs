@@ -110,7 +110,9 @@ pub(crate) fn builtin(kind: RoutingStrategy, settings: &RouterSettings) -> Box<d
 
 /// The index of the lowest score (ties broken at random, so equal
 /// deployments share the traffic); `None` scores are skipped.
-pub(crate) fn lowest<T: PartialOrd + Copy>(scores: impl Iterator<Item = Option<T>>) -> Option<usize> {
+pub(crate) fn lowest<T: PartialOrd + Copy>(
+    scores: impl Iterator<Item = Option<T>>,
+) -> Option<usize> {
     let mut best: Option<(T, usize)> = None;
     let mut ties = 0u32;
     for (i, score) in scores.enumerate() {
