@@ -26,9 +26,13 @@ pub(crate) fn is_request_error(error: &Error) -> bool {
 fn cools_at_once(error: &Error) -> bool {
     match error.upstream_status {
         Some(status) => matches!(status, 429 | 401 | 404 | 408),
+        // Our own timeouts (no answer, or no first token in time) are 408s too.
         None => matches!(
             error.kind,
-            ErrorKind::RateLimit | ErrorKind::Authentication | ErrorKind::NotFound
+            ErrorKind::RateLimit
+                | ErrorKind::Authentication
+                | ErrorKind::NotFound
+                | ErrorKind::Timeout
         ),
     }
 }

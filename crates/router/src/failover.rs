@@ -10,10 +10,14 @@ use llmrelay::{
     ErrorKind, TokenInput,
 };
 
+use std::sync::Arc;
+
+use crate::clock::Clock;
 use crate::deployment::Deployment;
 use crate::routed::{RouteOptions, Routed};
 use crate::router::{Inner, Router};
 use crate::select::{select, PickContext};
+use crate::state::RouterState;
 use crate::{cooldown, fallback, retry, stream_failover};
 
 /// What is being routed.
@@ -169,12 +173,13 @@ async fn try_group<'r>(
                     now,
                 );
                 tried.push(deployment.slot());
-                if retries >= retry::retries_for(&inner.settings, options.num_retries, &error) {
-                    return Err(error);
-                }
                 let alternative = slots.iter().any(|&s| {
                     !tried.contains(&s) && state.cooldown_until(s) <= inner.clock.now_ms()
                 });
+                let budget = retry::retries_for(&inner.settings, options.num_retries, &error);
+                if retries >= budget || (retry::needs_another_deployment(&error) && !alternative) {
+                    return Err(error);
+                }
                 let wait =
                     retry::wait(&inner.settings, inner.backoff, &error, retries, alternative);
                 if !wait.is_zero() {
@@ -228,23 +233,46 @@ async fn attempt(
 /// Counts a call in flight from creation until dropped (so a cancelled call
 /// or a dropped stream is counted out too).
 pub(crate) struct InFlight {
-    state: std::sync::Arc<dyn crate::state::RouterState>,
+    usage: UsageCounter,
+}
+
+/// Adds a call's tokens to its deployment's usage.
+#[derive(Clone)]
+pub(crate) struct UsageCounter {
+    state: Arc<dyn RouterState>,
+    clock: Arc<dyn Clock>,
     slot: usize,
+}
+
+impl UsageCounter {
+    /// Counts tokens a stream reported in its usage chunk.
+    pub(crate) fn record_tokens(&self, tokens: u64) {
+        self.state
+            .record_tokens(self.slot, self.clock.now_ms(), tokens);
+    }
 }
 
 impl InFlight {
     fn start(inner: &Inner, slot: usize) -> Self {
         inner.state.start_call(slot, inner.clock.now_ms());
         InFlight {
-            state: inner.state.clone(),
-            slot,
+            usage: UsageCounter {
+                state: inner.state.clone(),
+                clock: inner.clock.clone(),
+                slot,
+            },
         }
+    }
+
+    /// A counter of this call's tokens that does not keep it in flight.
+    pub(crate) fn usage_counter(&self) -> UsageCounter {
+        self.usage.clone()
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.state.end_call(self.slot);
+        self.usage.state.end_call(self.usage.slot);
     }
 }
 

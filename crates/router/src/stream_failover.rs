@@ -36,16 +36,24 @@ pub(crate) async fn open(
             .with_model(model)
         })??,
     };
-    // The guard lives until the stream is drained or dropped.
+    // The guard counts the call in flight until the stream is drained or
+    // dropped, and the tokens of the usage chunk when it passes.
+    let counter = in_flight.usage_counter();
     let done = stream::once(async move {
         drop(in_flight);
     })
     .filter_map(|()| async { None });
-    Ok(ChatStream::from_stream(
-        stream::iter(buffered.into_iter().map(Ok))
-            .chain(rest)
-            .chain(done),
-    ))
+    let counted = stream::iter(buffered.into_iter().map(Ok))
+        .chain(rest)
+        .inspect(move |item| {
+            if let Ok(ChatChunk {
+                usage: Some(usage), ..
+            }) = item
+            {
+                counter.record_tokens(usage.total_tokens);
+            }
+        });
+    Ok(ChatStream::from_stream(counted.chain(done)))
 }
 
 /// Reads until the first chunk that carries content, returning the chunks

@@ -146,3 +146,25 @@ async fn streams_fall_back_to_other_groups_and_fold_through_completion() {
     .unwrap();
     assert_eq!(drain(routed.value).await.0, "plain");
 }
+
+#[tokio::test]
+async fn a_stream_stays_in_flight_until_drained_and_counts_its_usage() {
+    let (first, _second, r) = pair().await;
+    first.push(Reply::content("counted").with_usage(llmrelay_testkit::Usage::new(30, 12)));
+    let mut req = request("gpt", "x");
+    req.stream_options = Some(llmrelay::types::StreamOptions {
+        include_usage: Some(true),
+        ..Default::default()
+    });
+    let routed = r
+        .completion_stream(req, &RouteOptions::default())
+        .await
+        .unwrap();
+    let status = |id: &str| r.deployments().into_iter().find(|d| d.id == id).unwrap();
+    assert_eq!(status("first").in_flight, 1);
+    assert_eq!(drain(routed.value).await.0, "counted");
+    let first_status = status("first");
+    assert_eq!(first_status.in_flight, 0);
+    assert_eq!(first_status.tokens_this_minute, 42);
+    assert_eq!(first_status.requests_this_minute, 1);
+}
