@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::deployment::Deployment;
+use crate::deployment::{set_shuffle_weights, Deployment};
 
 /// The deployments (slots) of one model group.
 #[derive(Debug, Default)]
@@ -12,6 +12,9 @@ pub(crate) struct Group {
     /// One `order` for all and no `max_parallel_requests`: a first attempt
     /// with nothing cooling down needs no per-deployment filter.
     pub(crate) plain: bool,
+    /// Running totals of the members' `simple-shuffle` weights, so a pick
+    /// over the whole group is a binary search.
+    pub(crate) cumulative_weights: Vec<f64>,
 }
 
 /// Which deployments serve which public names.
@@ -23,7 +26,8 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    pub(crate) fn new(deployments: &[Deployment]) -> Self {
+    /// Groups `deployments` by name and sets each one's shuffle weight.
+    pub(crate) fn new(deployments: &mut [Deployment]) -> Self {
         let mut groups = Groups::default();
         for (slot, d) in deployments.iter().enumerate() {
             let name = d.model_name();
@@ -44,15 +48,25 @@ impl Groups {
         groups
             .patterns
             .sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-        let plain = |g: &mut Group| {
+        let mut finish = |g: &mut Group| {
+            set_shuffle_weights(deployments, &g.slots);
             let first = g.slots.first().map(|&s| deployments[s].hot.order);
             g.plain = g.slots.iter().all(|&s| {
                 let hot = &deployments[s].hot;
                 Some(hot.order) == first && hot.max_parallel == u64::MAX
             });
+            let mut total = 0.0;
+            g.cumulative_weights = g
+                .slots
+                .iter()
+                .map(|&s| {
+                    total += deployments[s].hot.shuffle_weight;
+                    total
+                })
+                .collect();
         };
-        groups.exact.values_mut().for_each(plain);
-        groups.patterns.iter_mut().for_each(|(_, g)| plain(g));
+        groups.exact.values_mut().for_each(&mut finish);
+        groups.patterns.iter_mut().for_each(|(_, g)| finish(g));
         groups
     }
 
@@ -70,14 +84,6 @@ impl Groups {
     /// Whether `name` is served (used to check fallback targets).
     pub(crate) fn serves(&self, name: &str) -> bool {
         self.lookup(name).is_some()
-    }
-
-    /// The slots of every group and pattern.
-    pub(crate) fn all(&self) -> impl Iterator<Item = &[usize]> {
-        self.exact
-            .values()
-            .map(|g| g.slots.as_slice())
-            .chain(self.patterns.iter().map(|(_, g)| g.slots.as_slice()))
     }
 
     /// Every exact group name, then every pattern.

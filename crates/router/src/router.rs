@@ -11,7 +11,7 @@ use llmrelay::{
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, RouterConfig, RouterSettings};
-use crate::deployment::{set_shuffle_weights, Deployment};
+use crate::deployment::Deployment;
 use crate::failover::{self, CallKind};
 use crate::groups::{Group, Groups};
 use crate::routed::{RouteOptions, Routed};
@@ -108,10 +108,7 @@ impl RouterBuilder {
         for (deployment, options) in deployments.iter_mut().zip(self.call_options) {
             deployment.cold.options = options;
         }
-        let groups = Groups::new(&deployments);
-        for group in groups.all() {
-            set_shuffle_weights(&mut deployments, group);
-        }
+        let groups = Groups::new(&mut deployments);
         for (setting, target) in settings.fallback_targets() {
             if !groups.serves(target) {
                 return Err(ConfigError::UnknownFallback {

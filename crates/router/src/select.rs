@@ -64,9 +64,11 @@ pub(crate) fn select<'r>(
         now_ms: now,
         input_tokens: ctx.input_tokens,
     };
+    let whole_group = std::ptr::eq(slots, group.slots.as_slice());
     let candidates = Candidates {
         deployments: &inner.deployments,
         slots,
+        cumulative_weights: whole_group.then_some(group.cumulative_weights.as_slice()),
     };
     match inner.strategy.pick(&candidates, &view) {
         Some(i) => slots

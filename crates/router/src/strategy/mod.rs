@@ -34,6 +34,9 @@ pub trait Strategy: Send + Sync + std::fmt::Debug {
 pub struct Candidates<'a> {
     pub(crate) deployments: &'a [Deployment],
     pub(crate) slots: &'a [usize],
+    /// Running totals of the candidates' shuffle weights, when they are a
+    /// whole group (precomputed at construction).
+    pub(crate) cumulative_weights: Option<&'a [f64]>,
 }
 
 impl<'a> Candidates<'a> {

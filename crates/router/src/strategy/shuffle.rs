@@ -10,6 +10,15 @@ pub struct SimpleShuffle;
 
 impl Strategy for SimpleShuffle {
     fn pick(&self, candidates: &Candidates<'_>, _view: &StateView<'_>) -> Option<usize> {
+        if let Some(cumulative) = candidates.cumulative_weights {
+            // The whole group: a binary search over the precomputed totals.
+            let total = cumulative.last().copied().unwrap_or(0.0);
+            if total > 0.0 {
+                let point = fastrand::f64() * total;
+                let i = cumulative.partition_point(|&c| c <= point);
+                return Some(i.min(candidates.len().saturating_sub(1)));
+            }
+        }
         let total: f64 = candidates.iter().map(|d| d.hot.shuffle_weight).sum();
         if total <= 0.0 {
             return Some(fastrand::usize(..candidates.len()));
