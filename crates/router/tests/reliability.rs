@@ -337,3 +337,43 @@ async fn plain_completion_with_fallbacks_uses_the_same_path() {
     assert_eq!(e.kind, ErrorKind::ServiceUnavailable);
     let _ = Fallback::from("openai/gpt-4o");
 }
+
+#[tokio::test]
+async fn mock_responses_route_and_fall_back_without_any_network() {
+    let r = router(json!({
+        "model_list": [
+            {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "api_key": common::KEY,
+             "mock_response": "litellm.InternalServerError"}},
+            {"model_name": "claude", "litellm_params": {"model": "anthropic/claude-sonnet-4-5",
+             "api_key": common::KEY, "mock_response": "from the mock"}},
+        ],
+        "fallbacks": [{"gpt": ["claude"]}],
+        "num_retries": 1,
+    }));
+    let routed = r.completion(request("gpt", "x"), &none()).await.unwrap();
+    assert_eq!(text(&routed.value), "from the mock");
+    assert_eq!(
+        (
+            routed.model_group.as_str(),
+            routed.attempted_retries,
+            routed.attempted_fallbacks
+        ),
+        ("claude", 1, 1)
+    );
+    // A call's own mock_response replaces the deployment's.
+    let mocked = RouteOptions {
+        mock_response: Some("per call".into()),
+        ..none()
+    };
+    assert_eq!(
+        text(
+            &r.completion(request("gpt", "x"), &mocked)
+                .await
+                .unwrap()
+                .value
+        ),
+        "per call"
+    );
+    // The key never shows in the router's Debug output.
+    assert!(!format!("{r:?}").contains(common::KEY));
+}

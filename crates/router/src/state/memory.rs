@@ -211,6 +211,9 @@ mod tests {
         s.cool_down(1, t + 1_000);
         assert_eq!(s.cooldown_until(1), t + 5_000);
         assert_eq!(s.latest_cooldown_end(), t + 5_000);
+        // A later failure extends it.
+        s.cool_down(1, t + 8_000);
+        assert_eq!(s.cooldown_until(1), t + 8_000);
         s.end_call(0);
         s.end_call(0);
         assert_eq!(s.in_flight(0), 0);
