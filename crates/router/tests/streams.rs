@@ -18,8 +18,8 @@ async fn pair() -> (FakeOpenAi, FakeOpenAi, Router) {
     second.set_default_reply(Reply::content("from second").split_into(3));
     let r = router(json!({
         "model_list": [
-            entry_id("gpt", "first", &first, json!({"order": 1, "stream_timeout": 0.3})),
-            entry_id("gpt", "second", &second, json!({"order": 2, "stream_timeout": 0.3})),
+            entry_id("gpt", "first", &first, json!({"order": 1, "stream_timeout": 0.5})),
+            entry_id("gpt", "second", &second, json!({"order": 2, "stream_timeout": 0.5})),
         ],
         "num_retries": 1,
     }));
