@@ -1,0 +1,4 @@
+//! llmrelay-gateway: `llmrelay serve`.
+#![warn(missing_docs)]
+
+pub mod config;
