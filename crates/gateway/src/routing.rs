@@ -96,7 +96,7 @@ impl ModelRouter {
             .filter(|(name, _)| name.ends_with('*'))
             .map(|(name, d)| (name.trim_end_matches('*').to_string(), d.clone()))
             .collect();
-        wildcards.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        wildcards.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
         let next = groups
             .keys()
             .map(|k| (k.clone(), AtomicUsize::new(0)))
@@ -139,6 +139,66 @@ impl ModelRouter {
                 })
             })
             .collect()
+    }
+
+    /// The upstream model of `group`'s first deployment (token counting).
+    pub fn model_of(&self, group: &str) -> Option<String> {
+        self.pick(group).ok().map(|d| d.model)
+    }
+
+    /// What `/v1/models` lists: the groups, or with no config every catalog
+    /// chat or embedding model whose provider's key is in the environment.
+    pub fn listed_models(&self) -> Vec<String> {
+        if !self.passthrough || !self.groups.is_empty() {
+            return self.model_names();
+        }
+        llmrelay::catalog::models()
+            .into_iter()
+            .filter(|m| {
+                matches!(
+                    m.mode.map(|mode| mode.as_str()),
+                    Some("chat") | Some("embedding")
+                ) && m.alias_of.is_none()
+                    && llmrelay::catalog::provider(m.provider)
+                        .and_then(|p| p.api_key_env)
+                        .is_some_and(|var| std::env::var_os(var).is_some())
+            })
+            .map(|m| m.key.to_string())
+            .collect()
+    }
+
+    /// One one-token completion per deployment: (healthy, unhealthy) entries
+    /// naming the group, the model and, for failures, the error (keys redacted
+    /// by the SDK).
+    pub async fn probe(&self) -> (Vec<Value>, Vec<Value>) {
+        let checks = self.groups.iter().flat_map(|(group, list)| {
+            list.iter().map(move |d| async move {
+                let mut request =
+                    ChatRequest::new(d.model.clone(), vec![llmrelay::Message::user("ping")]);
+                request.max_tokens = Some(1);
+                let mut options = d.options.clone();
+                options.timeout = Some(Duration::from_secs(10));
+                options.num_retries = Some(0);
+                let result = self.client.completion(request, &options).await;
+                let entry = serde_json::json!({
+                    "model_name": group, "model": d.model, "model_id": d.id,
+                    "api_base": d.options.api_base,
+                });
+                (entry, result.err().map(|e| e.to_string()))
+            })
+        });
+        let mut healthy = Vec::new();
+        let mut unhealthy = Vec::new();
+        for (mut entry, error) in futures_util::future::join_all(checks).await {
+            match error {
+                None => healthy.push(entry),
+                Some(message) => {
+                    entry["error"] = Value::String(message);
+                    unhealthy.push(entry);
+                }
+            }
+        }
+        (healthy, unhealthy)
     }
 
     /// Deployments cooling down, by group (the interim router has none).
