@@ -1,0 +1,169 @@
+//! A deployment ready to call: its config checked against the catalog, the
+//! SDK options built once, and what strategies and pre-call checks read
+//! (prices, context window, tags, order, limits) looked up once.
+
+use std::time::Duration;
+
+use llmrelay::catalog::{self, ModelInfo};
+use llmrelay::CallOptions;
+
+use crate::config::{entry_place, ConfigError, DeploymentConfig, RouterSettings};
+
+/// One deployment of a model group.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub(crate) slot: usize,
+    pub(crate) config: DeploymentConfig,
+    pub(crate) options: CallOptions,
+    /// The model the SDK resolves (`custom_llm_provider` applied; may hold `*`).
+    pub(crate) model: String,
+    pub(crate) max_input_tokens: Option<u64>,
+    /// Input + output price per token; `None` when neither config nor catalog knows it.
+    pub(crate) cost_per_token: Option<f64>,
+    pub(crate) stream_timeout: Option<Duration>,
+}
+
+impl Deployment {
+    /// Checks `config` against the catalog and prepares its calls.
+    pub(crate) fn build(
+        slot: usize,
+        config: DeploymentConfig,
+        settings: &RouterSettings,
+    ) -> Result<Self, ConfigError> {
+        let params = &config.litellm_params;
+        let model = params.provider_model();
+        let info = catalog_entry(slot, &config, &model)?;
+        let price = |key: &str, own: Option<f64>| own.or_else(|| info.and_then(|i| i.price(key)));
+        let input = price("input_cost_per_token", params.input_cost_per_token);
+        let output = price("output_cost_per_token", params.output_cost_per_token);
+        let cost_per_token = match (input, output) {
+            (None, None) => None,
+            (i, o) => Some(i.unwrap_or(0.0) + o.unwrap_or(0.0)),
+        };
+        let mut options = params.call_options();
+        options.timeout = options.timeout.or(settings.timeout);
+        let stream_timeout = params.stream_timeout.or(settings.stream_timeout);
+        options.stream_idle_timeout = options.stream_idle_timeout.or(stream_timeout);
+        Ok(Deployment {
+            slot,
+            max_input_tokens: config
+                .model_info
+                .max_input_tokens
+                .or_else(|| info.and_then(|i| i.max_input_tokens)),
+            cost_per_token,
+            stream_timeout,
+            options,
+            model,
+            config,
+        })
+    }
+
+    /// `model_info.id`.
+    pub fn id(&self) -> &str {
+        &self.config.id
+    }
+
+    /// Position in [`Router::deployments`](crate::Router::deployments) (the state's key).
+    pub fn slot(&self) -> usize {
+        self.slot
+    }
+
+    /// The model group (`model_name`).
+    pub fn model_name(&self) -> &str {
+        &self.config.model_name
+    }
+
+    /// The model called, as configured (`openai/gpt-4o`, `openai/*`).
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// The whole entry.
+    pub fn config(&self) -> &DeploymentConfig {
+        &self.config
+    }
+
+    /// `weight`.
+    pub fn weight(&self) -> Option<f64> {
+        self.config.litellm_params.weight
+    }
+
+    /// `rpm`.
+    pub fn rpm(&self) -> Option<u64> {
+        self.config.litellm_params.rpm
+    }
+
+    /// `tpm`.
+    pub fn tpm(&self) -> Option<u64> {
+        self.config.litellm_params.tpm
+    }
+
+    /// `order` (1 when unset, as LiteLLM ranks unordered deployments).
+    pub fn order(&self) -> u64 {
+        self.config.litellm_params.order.unwrap_or(1)
+    }
+
+    /// Input + output price per token, from the config or the catalog.
+    pub fn cost_per_token(&self) -> Option<f64> {
+        self.cost_per_token
+    }
+
+    /// Context window, from `model_info` or the catalog.
+    pub fn max_input_tokens(&self) -> Option<u64> {
+        self.max_input_tokens
+    }
+
+    /// `api_base`, when configured.
+    pub fn api_base(&self) -> Option<&str> {
+        self.config.litellm_params.api_base.as_deref()
+    }
+
+    /// The model to send for a request of `requested` (a wildcard's `*`
+    /// replaced by what the group pattern matched).
+    pub(crate) fn model_for(&self, requested: &str) -> String {
+        match self.model.split_once('*') {
+            None => self.model.clone(),
+            Some((head, tail)) => {
+                let matched = crate::groups::captured(&self.config.model_name, requested)
+                    .unwrap_or(requested);
+                format!("{head}{matched}{tail}")
+            }
+        }
+    }
+}
+
+/// The catalog entry used for prices and context window (`base_model` first),
+/// failing when the model cannot be routed at all.
+fn catalog_entry(
+    slot: usize,
+    config: &DeploymentConfig,
+    model: &str,
+) -> Result<Option<&'static ModelInfo>, ConfigError> {
+    let place = || entry_place(slot, &config.model_name);
+    if let Some(base) = &config.model_info.base_model {
+        if let Ok(r) = catalog::resolve(base) {
+            return Ok(r.info);
+        }
+    }
+    if let Some((head, _)) = model.split_once('*') {
+        // `openai/*` needs a provider the catalog knows; `*` passes names through.
+        let provider = head.split('/').next().unwrap_or("");
+        if head.is_empty() || catalog::provider(provider).is_some() {
+            return Ok(None);
+        }
+        return Err(ConfigError::UnknownModel {
+            place: place(),
+            model: model.to_owned(),
+            reason: format!("unknown provider `{provider}`"),
+        });
+    }
+    match catalog::resolve(model) {
+        Ok(r) => Ok(r.info),
+        Err(_) if config.litellm_params.api_base.is_some() => Ok(None),
+        Err(e) => Err(ConfigError::UnknownModel {
+            place: place(),
+            model: model.to_owned(),
+            reason: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,25 @@
+//! `usage-based-routing`: the deployment with the most headroom this minute.
+//! A deployment whose `rpm` is reached, or whose `tpm` this request would
+//! exceed, is skipped; among the rest the fewest tokens used wins.
+
+use super::{lowest, StateView, Strategy};
+use crate::deployment::Deployment;
+
+/// Most rpm/tpm headroom.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UsageBased;
+
+impl Strategy for UsageBased {
+    fn pick(&self, candidates: &[&Deployment], view: &StateView<'_>) -> Option<usize> {
+        let incoming = view.input_tokens().unwrap_or(0);
+        lowest(candidates.len(), |i| {
+            let d = candidates[i];
+            let used = view.usage(d);
+            let rpm_full = d.rpm().is_some_and(|rpm| used.requests >= rpm);
+            let tpm_full = d
+                .tpm()
+                .is_some_and(|tpm| used.tokens.saturating_add(incoming) > tpm);
+            (!rpm_full && !tpm_full).then_some(used.tokens)
+        })
+    }
+}
