@@ -1,156 +1,112 @@
-//! Model groups -> deployments -> SDK calls.
-//!
-//! INTERIM: this module is the minimal `model_name -> litellm_params` lookup
-//! the gateway serves through until `llmrelay-router` (issue 9) is merged;
-//! it is to be replaced by that router behind the same [`ModelRouter`] and
-//! [`Routed`] API. It round-robins over a group's deployments and leaves
-//! retries to the SDK; it has no fallbacks, cooldowns or strategies.
+//! The gateway's view of `llmrelay-router`: builds the router from the
+//! config's `model_list` + `router_settings`, answers the questions the
+//! routes ask (which names are served, what `/v1/models` lists, cooldowns),
+//! and sends a call with client-supplied credentials (when the config allows
+//! them) straight to the chosen deployment's model.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use llmrelay::{
     CallOptions, ChatRequest, ChatResponse, ChatStream, Client, EmbeddingRequest,
-    EmbeddingResponse, Error, ErrorKind,
+    EmbeddingResponse, Error,
 };
-use serde_json::{Map, Value};
+use llmrelay_router::{RouteOptions, Router, RouterConfig};
+use serde_json::{json, Map, Value};
 
-/// A result with how it was obtained, for the `x-litellm-*` headers and logs.
-#[derive(Debug)]
-pub struct Routed<T> {
-    /// The result.
-    pub value: T,
-    /// The model group asked for.
-    pub model_group: String,
-    /// The deployment that answered (`model_info.id`).
-    pub deployment_id: String,
-    /// Its base URL, when it sets one.
-    pub api_base: Option<String>,
-    /// Retries made before this result.
-    pub attempted_retries: u32,
-    /// Fallback groups tried before this result.
-    pub attempted_fallbacks: u32,
-}
-
-/// One deployment of a model group.
-#[derive(Debug, Clone)]
-struct Deployment {
-    id: String,
-    /// `litellm_params.model`, possibly with a `*` filled from the request.
-    model: String,
-    options: CallOptions,
-    /// Other `litellm_params` (temperature, max_tokens...): request defaults.
-    defaults: Map<String, Value>,
-}
+pub use llmrelay_router::Routed;
 
 /// Every deployment the gateway serves, by model group.
 #[derive(Debug)]
 pub struct ModelRouter {
+    router: Router,
     client: Client,
-    groups: BTreeMap<String, Vec<Deployment>>,
-    /// `name*` groups, longest prefix first.
-    wildcards: Vec<(String, Vec<Deployment>)>,
+    /// Group names and `*` patterns, sorted.
+    names: Vec<String>,
     /// Serve any catalog model by its own name (no config: `llmrelay serve`).
     passthrough: bool,
-    next: HashMap<String, AtomicUsize>,
 }
 
-/// `litellm_params` keys that configure the call rather than the request body.
-const ROUTING_KEYS: &[&str] = &[
-    "model",
-    "rpm",
-    "tpm",
-    "weight",
-    "order",
-    "tags",
-    "region_name",
-    "max_parallel_requests",
-    "input_cost_per_token",
-    "output_cost_per_token",
-    "custom_llm_provider",
-];
+/// The per-call settings a request body carries.
+#[derive(Debug, Clone, Default)]
+pub struct CallSettings {
+    /// Routing: fallbacks, tags, retries, `mock_response`.
+    pub route: RouteOptions,
+    /// Client-supplied `api_base` / `api_key` / `api_version` (only when the
+    /// config allows them): the call skips routing and uses these.
+    pub credentials: Option<CallOptions>,
+    /// The whole-call timeout the request asked for.
+    pub timeout: Option<Duration>,
+}
 
 impl ModelRouter {
-    /// Builds the groups of `model_list` (LiteLLM's entries as JSON).
-    /// `passthrough` also serves any model the catalog resolves.
+    /// Builds the router for `model_list` and `router_settings` (LiteLLM's
+    /// shapes as JSON). `passthrough` adds a `*` group: any model the catalog
+    /// resolves, by its own name. Returns the router's warnings (unknown keys)
+    /// as dotted names.
     pub fn new(
         client: Client,
         model_list: &[Value],
+        router_settings: &Map<String, Value>,
         passthrough: bool,
-    ) -> Result<ModelRouter, String> {
-        let mut groups: BTreeMap<String, Vec<Deployment>> = BTreeMap::new();
-        for (i, entry) in model_list.iter().enumerate() {
-            let name = entry["model_name"]
-                .as_str()
-                .ok_or_else(|| format!("model_list[{i}].model_name must be a string"))?;
-            let params = entry["litellm_params"]
-                .as_object()
-                .ok_or_else(|| format!("model_list[{i}].litellm_params must be a mapping"))?;
-            let deployment = deployment(name, params, entry.get("model_info"))
-                .map_err(|e| format!("model_list[{i}]: {e}"))?;
-            groups.entry(name.to_string()).or_default().push(deployment);
+    ) -> Result<(ModelRouter, Vec<String>), String> {
+        let mut list = model_list.to_vec();
+        if passthrough && list.is_empty() {
+            list.push(json!({"model_name": "*", "litellm_params": {"model": "*"}}));
         }
-        let mut wildcards: Vec<(String, Vec<Deployment>)> = groups
-            .iter()
-            .filter(|(name, _)| name.ends_with('*'))
-            .map(|(name, d)| (name.trim_end_matches('*').to_string(), d.clone()))
+        let (config, warnings) = RouterConfig::from_value(&json!({
+            "model_list": list,
+            "router_settings": router_settings,
+        }))
+        .map_err(|e| e.to_string())?;
+        let router = Router::builder(config)
+            .client(client.clone())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let names = router.model_names();
+        let warnings = warnings
+            .into_iter()
+            .map(|w| format!("{}.{}", w.place, w.key))
             .collect();
-        wildcards.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
-        let next = groups
-            .keys()
-            .map(|k| (k.clone(), AtomicUsize::new(0)))
-            .collect();
-        Ok(ModelRouter {
-            client,
-            groups,
-            wildcards,
-            passthrough,
-            next,
+        Ok((
+            ModelRouter {
+                router,
+                client,
+                names,
+                passthrough,
+            },
+            warnings,
+        ))
+    }
+
+    /// The model groups and patterns served.
+    pub fn model_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether `model` names a group (or matches a pattern) this gateway serves.
+    pub fn serves(&self, model: &str) -> bool {
+        self.names.iter().any(|name| match name.split_once('*') {
+            None => name == model,
+            Some((head, tail)) => model
+                .strip_prefix(head)
+                .and_then(|rest| rest.strip_suffix(tail))
+                .is_some_and(|m| !m.is_empty()),
         })
     }
 
-    /// The model groups served, for `/v1/models`.
-    pub fn model_names(&self) -> Vec<String> {
-        self.groups.keys().cloned().collect()
-    }
-
-    /// Whether `model` names something this gateway serves.
-    pub fn serves(&self, model: &str) -> bool {
-        self.groups.contains_key(model)
-            || self
-                .wildcards
-                .iter()
-                .any(|(p, _)| model.starts_with(p.as_str()))
-            || (self.passthrough && llmrelay::catalog::resolve(model).is_ok())
-    }
-
-    /// Each deployment as `/model/info` shows it (no keys).
-    pub fn deployments(&self) -> Vec<Value> {
-        self.groups
-            .iter()
-            .flat_map(|(group, list)| {
-                list.iter().map(move |d| {
-                    serde_json::json!({
-                        "model_name": group,
-                        "litellm_params": {"model": d.model, "api_base": d.options.api_base},
-                        "model_info": {"id": d.id},
-                    })
-                })
-            })
-            .collect()
-    }
-
-    /// The upstream model of `group`'s first deployment (token counting).
+    /// The upstream model the next call to `group` would use.
     pub fn model_of(&self, group: &str) -> Option<String> {
-        self.pick(group).ok().map(|d| d.model)
+        self.router
+            .get_available_deployment(group, &RouteOptions::default())
+            .ok()
+            .map(|d| model_for(d.model(), d.model_name(), group))
     }
 
     /// What `/v1/models` lists: the groups, or with no config every catalog
     /// chat or embedding model whose provider's key is in the environment.
     pub fn listed_models(&self) -> Vec<String> {
-        if !self.passthrough || !self.groups.is_empty() {
-            return self.model_names();
+        if !self.passthrough {
+            return self.names.clone();
         }
         llmrelay::catalog::models()
             .into_iter()
@@ -167,25 +123,50 @@ impl ModelRouter {
             .collect()
     }
 
-    /// One one-token completion per deployment: (healthy, unhealthy) entries
-    /// naming the group, the model and, for failures, the error (keys redacted
-    /// by the SDK).
-    pub async fn probe(&self) -> (Vec<Value>, Vec<Value>) {
-        let checks = self.groups.iter().flat_map(|(group, list)| {
-            list.iter().map(move |d| async move {
-                let mut request =
-                    ChatRequest::new(d.model.clone(), vec![llmrelay::Message::user("ping")]);
-                request.max_tokens = Some(1);
-                let mut options = d.options.clone();
-                options.timeout = Some(Duration::from_secs(10));
-                options.num_retries = Some(0);
-                let result = self.client.completion(request, &options).await;
-                let entry = serde_json::json!({
-                    "model_name": group, "model": d.model, "model_id": d.id,
-                    "api_base": d.options.api_base,
-                });
-                (entry, result.err().map(|e| e.to_string()))
+    /// Each deployment as `/model/info` shows it: no keys.
+    pub fn deployments(&self) -> Vec<Value> {
+        self.router
+            .deployments()
+            .into_iter()
+            .map(|d| {
+                json!({
+                    "model_name": d.model_name,
+                    "litellm_params": {"model": d.model, "api_base": d.api_base},
+                    "model_info": {"id": d.id, "healthy": d.healthy,
+                                   "cooldown_until_ms": d.cooldown_until_ms, "in_flight": d.in_flight},
+                })
             })
+            .collect()
+    }
+
+    /// Deployments cooling down now, by model group.
+    pub fn cooldowns(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for d in self.router.deployments() {
+            *counts.entry(d.model_name).or_default() += usize::from(!d.healthy);
+        }
+        counts.into_iter().collect()
+    }
+
+    /// One one-token completion per deployment (LiteLLM's `/health`):
+    /// (healthy, unhealthy) entries, failures with the SDK's redacted message.
+    pub async fn probe(&self) -> (Vec<Value>, Vec<Value>) {
+        // A `*` deployment stands for many models: there is no one model to probe.
+        let probed = self
+            .router
+            .model_list()
+            .iter()
+            .filter(|d| !d.model().contains('*'));
+        let checks = probed.map(|d| async move {
+            let mut request = ChatRequest::new(d.model(), vec![llmrelay::Message::user("ping")]);
+            request.max_tokens = Some(1);
+            let mut options = d.config().litellm_params.call_options();
+            options.timeout = Some(Duration::from_secs(10));
+            options.num_retries = Some(0);
+            let result = self.client.completion(request, &options).await;
+            let entry = json!({"model_name": d.model_name(), "model": d.model(),
+                               "model_id": d.id(), "api_base": d.api_base()});
+            (entry, result.err().map(|e| e.to_string()))
         });
         let mut healthy = Vec::new();
         let mut unhealthy = Vec::new();
@@ -201,326 +182,170 @@ impl ModelRouter {
         (healthy, unhealthy)
     }
 
-    /// Deployments cooling down, by group (the interim router has none).
-    pub fn cooldowns(&self) -> Vec<(String, usize)> {
-        self.groups.keys().map(|g| (g.clone(), 0)).collect()
-    }
-
-    /// The deployment for `model` (round-robin within its group).
-    fn pick(&self, model: &str) -> Result<Deployment, Error> {
-        if let Some(list) = self.groups.get(model) {
-            let i = self
-                .next
-                .get(model)
-                .map_or(0, |n| n.fetch_add(1, Ordering::Relaxed));
-            if let Some(d) = list.get(i % list.len().max(1)) {
-                return Ok(d.clone());
-            }
-        }
-        if let Some((prefix, list)) = self
-            .wildcards
-            .iter()
-            .find(|(p, _)| model.starts_with(p.as_str()))
-        {
-            if let Some(d) = list.first() {
-                let suffix = &model[prefix.len()..];
-                let mut d = d.clone();
-                d.model = if d.model.contains('*') {
-                    d.model.replace('*', suffix)
-                } else {
-                    model.to_string()
-                };
-                return Ok(d);
-            }
-        }
-        if self.passthrough {
-            return Ok(Deployment {
-                id: model.to_string(),
-                model: model.to_string(),
-                options: CallOptions::default(),
-                defaults: Map::new(),
-            });
-        }
-        Err(Error::new(
-            ErrorKind::BadRequest,
-            format!(
-                "Invalid model name passed in model={model}. Call `/v1/models` to view available models for your key."
-            ),
-        )
-        .with_model(model))
-    }
-
-    fn prepare(&self, d: &Deployment, options: &CallOptions) -> CallOptions {
-        let mut merged = d.options.clone();
-        // Per-request settings (timeout, allowed client credentials) win.
-        if options.timeout.is_some() {
-            merged.timeout = options.timeout;
-        }
-        if options.api_base.is_some() {
-            merged.api_base.clone_from(&options.api_base);
-        }
-        if options.api_key.is_some() {
-            merged.api_key.clone_from(&options.api_key);
-        }
-        if options.mock_response.is_some() {
-            merged.mock_response.clone_from(&options.mock_response);
-        }
-        if options.num_retries.is_some() {
-            merged.num_retries = options.num_retries;
-        }
-        if merged.drop_params.is_none() {
-            merged.drop_params = options.drop_params;
-        }
-        merged
-    }
-
-    fn routed<T>(&self, value: T, group: &str, d: &Deployment, o: &CallOptions) -> Routed<T> {
-        Routed {
-            value,
-            model_group: group.to_string(),
-            deployment_id: d.id.clone(),
-            api_base: o.api_base.clone(),
-            attempted_retries: 0,
-            attempted_fallbacks: 0,
-        }
-    }
-
     /// A non-streamed completion for the group `request.model`.
     pub async fn completion(
         &self,
-        mut request: ChatRequest,
-        options: &CallOptions,
+        request: ChatRequest,
+        settings: &CallSettings,
     ) -> Result<Routed<ChatResponse>, Error> {
-        let group = std::mem::take(&mut request.model);
-        let d = self.pick(&group)?;
-        let o = self.prepare(&d, options);
-        let request = with_defaults(request, &d)?;
-        let response = self.client.completion(request, &o).await?;
-        Ok(self.routed(response, &group, &d, &o))
+        match &settings.credentials {
+            None => self.router.completion(request, &settings.route).await,
+            Some(credentials) => {
+                let (request, routed) = self.direct(request, credentials)?;
+                let options = self.direct_options(credentials, &settings.route);
+                let response = self.client.completion(request, &options).await?;
+                Ok(routed.map(|()| response))
+            }
+        }
     }
 
     /// A streamed completion for the group `request.model`.
     pub async fn completion_stream(
         &self,
-        mut request: ChatRequest,
-        options: &CallOptions,
+        request: ChatRequest,
+        settings: &CallSettings,
     ) -> Result<Routed<ChatStream>, Error> {
-        let group = std::mem::take(&mut request.model);
-        let d = self.pick(&group)?;
-        let o = self.prepare(&d, options);
-        let request = with_defaults(request, &d)?;
-        let stream = self.client.completion_stream(request, &o).await?;
-        Ok(self.routed(stream, &group, &d, &o))
+        match &settings.credentials {
+            None => {
+                self.router
+                    .completion_stream(request, &settings.route)
+                    .await
+            }
+            Some(credentials) => {
+                let (request, routed) = self.direct(request, credentials)?;
+                let options = self.direct_options(credentials, &settings.route);
+                let stream = self.client.completion_stream(request, &options).await?;
+                Ok(routed.map(|()| stream))
+            }
+        }
     }
 
     /// Embeddings for the group `request.model`.
     pub async fn embedding(
         &self,
         mut request: EmbeddingRequest,
-        options: &CallOptions,
+        settings: &CallSettings,
     ) -> Result<Routed<EmbeddingResponse>, Error> {
-        let group = std::mem::take(&mut request.model);
-        let d = self.pick(&group)?;
-        let o = self.prepare(&d, options);
-        request.model.clone_from(&d.model);
-        let response = self.client.embedding(request, &o).await?;
-        Ok(self.routed(response, &group, &d, &o))
-    }
-}
-
-/// The request with the deployment's model and its default parameters
-/// (those the client did not set).
-fn with_defaults(mut request: ChatRequest, d: &Deployment) -> Result<ChatRequest, Error> {
-    request.model.clone_from(&d.model);
-    if d.defaults.is_empty() {
-        return Ok(request);
-    }
-    let mut body = serde_json::to_value(&request)
-        .map_err(|e| Error::new(ErrorKind::InternalServer, e.to_string()))?;
-    if let Some(map) = body.as_object_mut() {
-        for (k, v) in &d.defaults {
-            map.entry(k.clone()).or_insert_with(|| v.clone());
+        match &settings.credentials {
+            None => self.router.embedding(request, &settings.route).await,
+            Some(credentials) => {
+                let group = std::mem::take(&mut request.model);
+                let routed = self.direct_route(&group, credentials)?;
+                request.model.clone_from(&routed.model);
+                let options = self.direct_options(credentials, &settings.route);
+                let response = self.client.embedding(request, &options).await?;
+                Ok(routed.map(|()| response))
+            }
         }
     }
-    serde_json::from_value(body).map_err(|e| {
-        Error::new(
-            ErrorKind::BadRequest,
-            format!("the deployment's litellm_params do not fit the request: {e}"),
-        )
-    })
+
+    /// A call with the client's own credentials: the group's model, sent
+    /// once, to the client's `api_base` (no retries across deployments,
+    /// whose keys the client did not give).
+    fn direct(
+        &self,
+        mut request: ChatRequest,
+        credentials: &CallOptions,
+    ) -> Result<(ChatRequest, Routed<()>), Error> {
+        let group = std::mem::take(&mut request.model);
+        let routed = self.direct_route(&group, credentials)?;
+        request.model.clone_from(&routed.model);
+        Ok((request, routed))
+    }
+
+    fn direct_route(&self, group: &str, credentials: &CallOptions) -> Result<Routed<()>, Error> {
+        let deployment = self
+            .router
+            .get_available_deployment(group, &RouteOptions::default())?;
+        Ok(Routed {
+            value: (),
+            deployment_id: deployment.id().to_string(),
+            model_group: group.to_string(),
+            model: model_for(deployment.model(), deployment.model_name(), group),
+            api_base: credentials
+                .api_base
+                .clone()
+                .or_else(|| deployment.api_base().map(str::to_string)),
+            attempted_retries: 0,
+            attempted_fallbacks: 0,
+        })
+    }
+
+    fn direct_options(&self, credentials: &CallOptions, route: &RouteOptions) -> CallOptions {
+        CallOptions {
+            mock_response: route.mock_response.clone(),
+            num_retries: route.num_retries,
+            ..credentials.clone()
+        }
+    }
 }
 
-fn deployment(
-    name: &str,
-    params: &Map<String, Value>,
-    info: Option<&Value>,
-) -> Result<Deployment, String> {
-    let model = params
-        .get("model")
-        .and_then(Value::as_str)
-        .ok_or("litellm_params.model must be a string")?
-        .to_string();
-    let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_string);
-    let secs = |k: &str| {
-        params
-            .get(k)
-            .and_then(|v| {
-                v.as_f64()
-                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-            })
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map(Duration::from_secs_f64)
+/// The model a deployment sends for `requested`: its own, or for a
+/// wildcard deployment the `*` filled with what the group pattern matched
+/// (the router does the same when it routes).
+fn model_for(model: &str, group: &str, requested: &str) -> String {
+    let Some((head, tail)) = model.split_once('*') else {
+        return model.to_string();
     };
-    let options = CallOptions {
-        api_base: text("api_base").or_else(|| text("base_url")),
-        api_key: text("api_key"),
-        api_version: text("api_version"),
-        timeout: secs("timeout"),
-        stream_idle_timeout: secs("stream_timeout"),
-        num_retries: params
-            .get("max_retries")
-            .or_else(|| params.get("num_retries"))
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok()),
-        drop_params: params.get("drop_params").and_then(Value::as_bool),
-        mock_response: text("mock_response"),
-        headers: params
-            .get("extra_headers")
-            .or_else(|| params.get("headers"))
-            .and_then(Value::as_object)
-            .map(|h| {
-                h.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        aws_access_key_id: text("aws_access_key_id"),
-        aws_secret_access_key: text("aws_secret_access_key"),
-        aws_session_token: text("aws_session_token"),
-        aws_region_name: text("aws_region_name"),
-        aws_profile_name: text("aws_profile_name"),
-        vertex_project: text("vertex_project"),
-        vertex_location: text("vertex_location"),
-        vertex_credentials: text("vertex_credentials"),
-        ..CallOptions::default()
-    };
-    const OPTION_KEYS: &[&str] = &[
-        "api_base",
-        "base_url",
-        "api_key",
-        "api_version",
-        "timeout",
-        "stream_timeout",
-        "max_retries",
-        "num_retries",
-        "drop_params",
-        "mock_response",
-        "extra_headers",
-        "headers",
-        "aws_access_key_id",
-        "aws_secret_access_key",
-        "aws_session_token",
-        "aws_region_name",
-        "aws_profile_name",
-        "vertex_project",
-        "vertex_location",
-        "vertex_credentials",
-    ];
-    let defaults = params
-        .iter()
-        .filter(|(k, _)| !OPTION_KEYS.contains(&k.as_str()) && !ROUTING_KEYS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let id = info
-        .and_then(|i| i.get("id"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| stable_id(name, params));
-    Ok(Deployment {
-        id,
-        model,
-        options,
-        defaults,
-    })
-}
-
-/// A deterministic id for a deployment without `model_info.id`: FNV-1a of
-/// its group and params (the same file gives the same ids on every start).
-fn stable_id(name: &str, params: &Map<String, Value>) -> String {
-    let text = format!("{name}\u{0}{}", Value::Object(params.clone()));
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    format!("{hash:016x}")
+    let matched = group
+        .split_once('*')
+        .and_then(|(g_head, g_tail)| requested.strip_prefix(g_head)?.strip_suffix(g_tail))
+        .filter(|m| !m.is_empty())
+        .unwrap_or(requested);
+    format!("{head}{matched}{tail}")
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use serde_json::json;
 
     fn router(list: Value, passthrough: bool) -> ModelRouter {
-        ModelRouter::new(Client::new(), list.as_array().unwrap(), passthrough).unwrap()
+        ModelRouter::new(
+            Client::new(),
+            list.as_array().unwrap(),
+            &Map::new(),
+            passthrough,
+        )
+        .unwrap()
+        .0
     }
 
     #[test]
-    fn groups_round_robin_over_their_deployments() {
+    fn groups_and_patterns_are_served() {
         let r = router(
             json!([
-                {"model_name": "g", "litellm_params": {"model": "openai/a"}, "model_info": {"id": "one"}},
-                {"model_name": "g", "litellm_params": {"model": "openai/b"}, "model_info": {"id": "two"}},
+                {"model_name": "g", "litellm_params": {"model": "openai/gpt-4o", "api_key": "k"}},
+                {"model_name": "openai/*", "litellm_params": {"model": "openai/*", "api_key": "k"}},
             ]),
             false,
         );
-        let ids: Vec<String> = (0..4).map(|_| r.pick("g").unwrap().id).collect();
-        assert_eq!(ids, ["one", "two", "one", "two"]);
+        assert!(r.serves("g"));
+        assert!(r.serves("openai/gpt-4o-mini"));
+        assert!(!r.serves("anthropic/claude"));
+        assert_eq!(
+            r.model_of("openai/gpt-4o-mini").as_deref(),
+            Some("openai/gpt-4o-mini")
+        );
+        assert_eq!(r.listed_models(), ["g", "openai/*"]);
     }
 
     #[test]
-    fn unknown_groups_are_a_bad_request_unless_passthrough() {
-        let r = router(json!([]), false);
-        let err = r.pick("gpt-4o").unwrap_err();
-        assert_eq!(err.kind, ErrorKind::BadRequest);
-        assert!(err.message.contains("model=gpt-4o"));
-        let open = router(json!([]), true);
-        assert_eq!(open.pick("gpt-4o").unwrap().model, "gpt-4o");
-        assert!(open.serves("gpt-4o"));
+    fn passthrough_serves_any_name() {
+        let r = router(json!([]), true);
+        assert!(r.serves("gpt-4o"));
+        assert_eq!(r.model_of("gpt-4o").as_deref(), Some("gpt-4o"));
     }
 
     #[test]
-    fn wildcards_fill_the_star() {
+    fn deployment_listing_has_no_keys() {
         let r = router(
-            json!([{"model_name": "openai/*", "litellm_params": {"model": "openai/*", "api_key": "k"}}]),
+            json!([{"model_name": "g", "litellm_params": {"model": "openai/gpt-4o", "api_key": "sk-secret-1"}}]),
             false,
         );
-        let d = r.pick("openai/gpt-4o-mini").unwrap();
-        assert_eq!(d.model, "openai/gpt-4o-mini");
-        assert_eq!(d.options.api_key.as_deref(), Some("k"));
-    }
-
-    #[test]
-    fn params_split_into_options_and_request_defaults() {
-        let d = deployment(
-            "g",
-            json!({"model": "openai/gpt-4o", "api_base": "http://x/v1", "timeout": 5,
-                   "temperature": 0.2, "rpm": 10})
-            .as_object()
-            .unwrap(),
-            None,
-        )
-        .unwrap();
-        assert_eq!(d.options.api_base.as_deref(), Some("http://x/v1"));
-        assert_eq!(d.options.timeout, Some(Duration::from_secs(5)));
-        assert_eq!(
-            d.defaults,
-            *json!({"temperature": 0.2}).as_object().unwrap()
-        );
-        let request = with_defaults(ChatRequest::new("g", vec![]), &d).unwrap();
-        assert_eq!(request.temperature, Some(0.2));
-        assert_eq!(request.model, "openai/gpt-4o");
-        // The id is stable across starts.
-        let again = deployment("g", json!({"model": "openai/gpt-4o", "api_base": "http://x/v1", "timeout": 5, "temperature": 0.2, "rpm": 10}).as_object().unwrap(), None).unwrap();
-        assert_eq!(d.id, again.id);
+        let text = serde_json::to_string(&r.deployments()).unwrap();
+        assert!(text.contains("openai/gpt-4o"));
+        assert!(!text.contains("sk-secret-1"));
+        assert_eq!(r.cooldowns(), [("g".to_string(), 0)]);
     }
 }

@@ -57,11 +57,14 @@ pub fn serve(args: &ServeArgs) -> Result<String, String> {
         RequestLog::Stdout
     };
     let gateway = Gateway::new(&config, passthrough, log).map_err(|e| e.to_string())?;
+    for key in gateway.warnings() {
+        eprintln!("warning: `{key}` is not a router setting llmrelay knows; ignored");
+    }
     if args.check {
         return Ok(format!(
             "config OK: {} deployment(s), {} warning(s)\n",
             config.model_list.len(),
-            config.warnings.len()
+            config.warnings.len() + gateway.warnings().len()
         ));
     }
     let addr = SocketAddr::new(args.host, args.port);

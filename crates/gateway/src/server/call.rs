@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::api_error::ApiError;
 use crate::metrics::Observation;
 use crate::request_log::{unix_now, RequestRecord};
-use crate::routing::Routed;
+use crate::routing::{CallSettings, Routed};
 
 use super::Gateway;
 
@@ -134,22 +134,12 @@ pub fn litellm_headers<T>(
     h
 }
 
-/// Fields of LiteLLM's request bodies that configure the call rather than
-/// the model, taken out before the body is translated.
-pub struct CallFields {
-    /// Per-request settings for the SDK.
-    pub options: llmrelay::CallOptions,
-}
-
 /// Client-supplied credentials: refused unless the config allows them.
 const CREDENTIAL_FIELDS: &[&str] = &["api_base", "base_url", "api_key", "api_version"];
-/// LiteLLM proxy fields the interim router does not act on; never sent upstream.
-const ROUTER_FIELDS: &[&str] = &[
-    "fallbacks",
+/// LiteLLM proxy fields the gateway does not act on; never sent upstream.
+const IGNORED_FIELDS: &[&str] = &[
     "context_window_fallbacks",
     "content_policy_fallbacks",
-    "disable_fallbacks",
-    "tags",
     "caching",
     "cache",
     "no-log",
@@ -157,12 +147,15 @@ const ROUTER_FIELDS: &[&str] = &[
     "litellm_trace_id",
 ];
 
-/// Takes the gateway's own fields out of `body`.
+/// Takes the fields of LiteLLM's request bodies that configure the call
+/// rather than the model out of `body`, before it is translated.
 pub fn take_call_fields(
     body: &mut Map<String, Value>,
     allow_credentials: bool,
-) -> Result<CallFields, ApiError> {
+) -> Result<CallSettings, ApiError> {
+    let mut settings = CallSettings::default();
     let mut options = llmrelay::CallOptions::default();
+    let mut has_credentials = false;
     for field in CREDENTIAL_FIELDS {
         let Some(value) = body.remove(*field) else {
             continue;
@@ -173,6 +166,7 @@ pub fn take_call_fields(
             ))
             .with_param(*field));
         }
+        has_credentials = true;
         let text = value.as_str().map(str::to_string);
         match *field {
             "api_base" | "base_url" => options.api_base = text,
@@ -189,21 +183,38 @@ pub fn take_call_fields(
                 ApiError::bad_request("`timeout` must be a positive number of seconds")
                     .with_param("timeout")
             })?;
-        options.timeout = Some(std::time::Duration::from_secs_f64(secs));
+        settings.timeout = Some(std::time::Duration::from_secs_f64(secs));
     }
     if let Some(mock) = body.remove("mock_response") {
-        options.mock_response = Some(match mock {
+        settings.route.mock_response = Some(match mock {
             Value::String(s) => s,
             other => other.to_string(),
         });
     }
     if let Some(n) = body.remove("num_retries") {
-        options.num_retries = n.as_u64().and_then(|n| u32::try_from(n).ok());
+        settings.route.num_retries = n.as_u64().and_then(|n| u32::try_from(n).ok());
     }
-    for field in ROUTER_FIELDS {
+    if let Some(fallbacks) = body.remove("fallbacks") {
+        settings.route.fallbacks = Some(string_list(fallbacks, "fallbacks")?);
+    }
+    if let Some(tags) = body.remove("tags") {
+        settings.route.tags = string_list(tags, "tags")?;
+    }
+    if let Some(disable) = body.remove("disable_fallbacks") {
+        settings.route.disable_fallbacks = disable.as_bool().unwrap_or(false);
+    }
+    for field in IGNORED_FIELDS {
         body.remove(*field);
     }
-    Ok(CallFields { options })
+    settings.credentials = has_credentials.then_some(options);
+    Ok(settings)
+}
+
+/// A list of strings, or a 400 naming `field`.
+fn string_list(value: Value, field: &str) -> Result<Vec<String>, ApiError> {
+    serde_json::from_value(value).map_err(|_| {
+        ApiError::bad_request(format!("`{field}` must be a list of strings")).with_param(field)
+    })
 }
 
 /// A random UUID v4, as LiteLLM's call ids are.
@@ -247,12 +258,10 @@ mod tests {
         let mut body = json!({"model": "m", "api_key": "sk-x", "timeout": 2.5, "mock_response": "hi", "tags": ["a"]})
             .as_object().unwrap().clone();
         let fields = take_call_fields(&mut body, true).unwrap();
-        assert_eq!(fields.options.api_key.as_deref(), Some("sk-x"));
-        assert_eq!(
-            fields.options.timeout,
-            Some(std::time::Duration::from_millis(2500))
-        );
-        assert_eq!(fields.options.mock_response.as_deref(), Some("hi"));
+        assert_eq!(fields.credentials.unwrap().api_key.as_deref(), Some("sk-x"));
+        assert_eq!(fields.timeout, Some(std::time::Duration::from_millis(2500)));
+        assert_eq!(fields.route.mock_response.as_deref(), Some("hi"));
+        assert_eq!(fields.route.tags, ["a"]);
         assert_eq!(Value::Object(body), json!({"model": "m"}));
     }
 

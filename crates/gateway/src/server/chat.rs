@@ -19,6 +19,7 @@ use super::call::{litellm_headers, Call};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
 use crate::ingress::{self, anthropic, completions, responses, SseEvent};
+use crate::routing::CallSettings;
 
 /// Which API a chat-shaped route speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +169,7 @@ pub async fn serve_chat(
     front: Front,
     call: &mut Call,
     mut request: ChatRequest,
-    options: llmrelay::CallOptions,
+    settings: CallSettings,
 ) -> Result<Served, ApiError> {
     if gw.router.serves(&request.model) {
         call.model_group = Some(request.model.clone());
@@ -185,8 +186,10 @@ pub async fn serve_chat(
             .stream_options
             .get_or_insert_with(StreamOptions::default)
             .include_usage = Some(true);
+        let limit = settings.timeout.unwrap_or(gw.settings.request_timeout);
         let upstream_start = Instant::now();
-        let routed = gw.router.completion_stream(request, &options).await?;
+        // Bounded to the first chunk (the router holds the stream until then).
+        let routed = bounded(limit, gw.router.completion_stream(request, &settings)).await?;
         call.routed(&routed);
         let headers = litellm_headers(call, &routed, upstream_start.elapsed());
         let encoder = Encoder::new(front, &model, client_wants_usage || front != Front::Chat);
@@ -199,19 +202,9 @@ pub async fn serve_chat(
         response.headers_mut().extend(headers);
         return Ok(Served::Streaming(response));
     }
-    let limit = options.timeout.unwrap_or(gw.settings.request_timeout);
+    let limit = settings.timeout.unwrap_or(gw.settings.request_timeout);
     let upstream_start = Instant::now();
-    let routed = tokio::time::timeout(
-        limit + Duration::from_millis(50),
-        gw.router.completion(request, &options),
-    )
-    .await
-    .map_err(|_| {
-        ApiError::from(llmrelay::Error::new(
-            llmrelay::ErrorKind::Timeout,
-            format!("no answer within {:.1}s", limit.as_secs_f64()),
-        ))
-    })??;
+    let routed = bounded(limit, gw.router.completion(request, &settings)).await?;
     let upstream = upstream_start.elapsed();
     call.routed(&routed);
     if let Some(u) = &routed.value.usage {
@@ -223,6 +216,23 @@ pub async fn serve_chat(
     let mut response = json_response(StatusCode::OK, &body);
     response.headers_mut().extend(headers);
     Ok(Served::Complete(response))
+}
+
+/// `call`, or a 408 Timeout once `limit` has passed (retries and fallbacks included).
+pub async fn bounded<T>(
+    limit: Duration,
+    call: impl std::future::Future<Output = Result<T, llmrelay::Error>>,
+) -> Result<T, ApiError> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::from(llmrelay::Error::new(
+            llmrelay::ErrorKind::Timeout,
+            format!(
+                "no answer within the request's timeout of {:.1}s",
+                limit.as_secs_f64()
+            ),
+        ))),
+    }
 }
 
 /// What a streaming response body owns: dropping it (the client left)

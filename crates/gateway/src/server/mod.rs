@@ -59,13 +59,14 @@ pub struct Gateway {
     metrics: Arc<Metrics>,
     log: RequestLog,
     settings: Settings,
+    warnings: Vec<String>,
 }
 
 /// Why the gateway would not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// The model list cannot be served.
-    #[error("model_list: {0}")]
+    /// The model list or router settings cannot be served.
+    #[error("{0}")]
     Models(String),
     /// No master key and a non-loopback address.
     #[error("refusing to listen on {0} without general_settings.master_key: set one, listen on 127.0.0.1, or pass --allow-unauthenticated")]
@@ -91,8 +92,15 @@ impl Gateway {
                 .map_or(Duration::from_secs(120), Duration::from_secs_f64),
             ..llmrelay::ClientConfig::default()
         });
-        let router = ModelRouter::new(client, &config.model_list, passthrough)
-            .map_err(StartError::Models)?;
+        let mut router_settings = config.router_settings.clone();
+        if let Some(n) = config.litellm_settings.num_retries {
+            router_settings
+                .entry("num_retries")
+                .or_insert_with(|| serde_json::json!(n));
+        }
+        let (router, warnings) =
+            ModelRouter::new(client, &config.model_list, &router_settings, passthrough)
+                .map_err(StartError::Models)?;
         let auth = match &config.general_settings.master_key {
             Some(key) if !key.is_empty() => Authenticator::MasterKey(key.clone()),
             _ => Authenticator::Open,
@@ -114,7 +122,14 @@ impl Gateway {
             metrics: Arc::new(Metrics::default()),
             log,
             settings,
+            warnings,
         })
+    }
+
+    /// Keys of the model list and router settings that the router does not
+    /// use, by dotted name.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Replaces the limits and timeouts.

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::body::read_json;
 use super::call::{litellm_headers, take_call_fields, Call};
-use super::chat::{serve_chat, Front, Served};
+use super::chat::{bounded, serve_chat, Front, Served};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
 use crate::ingress::{self, anthropic};
@@ -55,7 +55,7 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
         let mut body = read_json(&headers, body, gw.settings.max_body_bytes).await?;
         let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
         let request = front.to_chat(body)?;
-        serve_chat(&gw, front, &mut call, request, fields.options).await
+        serve_chat(&gw, front, &mut call, request, fields).await
     }
     .await;
     match result {
@@ -96,7 +96,8 @@ pub async fn embeddings(
             call.model_group = Some(request.model.clone());
         }
         let started = Instant::now();
-        let routed = gw.router.embedding(request, &fields.options).await?;
+        let limit = fields.timeout.unwrap_or(gw.settings.request_timeout);
+        let routed = bounded(limit, gw.router.embedding(request, &fields)).await?;
         let upstream = started.elapsed();
         call.routed(&routed);
         call.tokens = routed.value.usage.as_ref().map(|u| (u.prompt_tokens, 0));
