@@ -309,3 +309,26 @@ async fn an_open_gateway_refuses_to_bind_beyond_loopback() {
         .check_bind("127.0.0.1:4000".parse().unwrap(), false)
         .is_ok());
 }
+
+#[tokio::test]
+async fn a_client_too_slow_to_send_its_body_gets_a_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let gw = start_with("", |mut s| {
+        s.body_read_timeout = Duration::from_millis(300);
+        s
+    })
+    .await;
+    let body = serde_json::to_vec(&chat("gpt-4o", false)).unwrap();
+    let request = raw_post("/v1/chat/completions", "application/json", &body);
+    let mut stream = tokio::net::TcpStream::connect(gw.addr).await.unwrap();
+    // Headers and half the body, then nothing: the gateway must not wait forever.
+    let half = request.len() - body.len() / 2;
+    stream.write_all(&request[..half]).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the gateway kept waiting for the body");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert_eq!(body_of(&text)["error"]["type"], "timeout_error");
+    assert_eq!(gw.openai.request_count(), 0);
+}

@@ -13,6 +13,7 @@ pub async fn read_json(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
+    read_timeout: std::time::Duration,
 ) -> Result<Map<String, Value>, ApiError> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
@@ -31,7 +32,17 @@ pub async fn read_json(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit));
     }
-    let bytes = match Limited::new(body, limit).collect().await {
+    let read = tokio::time::timeout(read_timeout, Limited::new(body, limit).collect());
+    let Ok(collected) = read.await else {
+        return Err(ApiError::new(
+            408,
+            format!(
+                "the request body did not arrive within {}s",
+                read_timeout.as_secs_f64()
+            ),
+        ));
+    };
+    let bytes = match collected {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large(limit)),
         Err(e) => {

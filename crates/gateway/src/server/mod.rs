@@ -37,6 +37,8 @@ pub struct Settings {
     pub allow_client_credentials: bool,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// Longest time a client may take to send its body (slow clients get a 408).
+    pub body_read_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(600),
             allow_client_credentials: false,
             shutdown_grace: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(60),
         }
     }
 }

@@ -52,7 +52,13 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     let _in_flight = gw.metrics.start();
     let result = async {
         gw.auth.authenticate(&headers)?;
-        let mut body = read_json(&headers, body, gw.settings.max_body_bytes).await?;
+        let mut body = read_json(
+            &headers,
+            body,
+            gw.settings.max_body_bytes,
+            gw.settings.body_read_timeout,
+        )
+        .await?;
         let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
         let request = front.to_chat(body)?;
         serve_chat(&gw, front, &mut call, request, fields).await
@@ -89,7 +95,13 @@ pub async fn embeddings(
     let _in_flight = gw.metrics.start();
     let result = async {
         gw.auth.authenticate(&headers)?;
-        let mut body = read_json(&headers, body, gw.settings.max_body_bytes).await?;
+        let mut body = read_json(
+            &headers,
+            body,
+            gw.settings.max_body_bytes,
+            gw.settings.body_read_timeout,
+        )
+        .await?;
         let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
         let request: EmbeddingRequest = ingress::decode(Value::Object(body), "embeddings")?;
         if gw.router.serves(&request.model) {
@@ -127,7 +139,13 @@ pub async fn count_tokens(
 ) -> Response {
     let result = async {
         gw.auth.authenticate(&headers)?;
-        let body = read_json(&headers, body, gw.settings.max_body_bytes).await?;
+        let body = read_json(
+            &headers,
+            body,
+            gw.settings.max_body_bytes,
+            gw.settings.body_read_timeout,
+        )
+        .await?;
         let request: anthropic::CountTokensRequest =
             ingress::decode(Value::Object(body), "count_tokens")?;
         let chat = anthropic::to_chat(request.into_messages_request())?;
