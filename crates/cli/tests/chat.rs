@@ -71,3 +71,48 @@ async fn upstream_errors_exit_non_zero_without_leaking_the_key() {
     assert!(stderr.contains("(status 401)"), "{stderr}");
     assert!(!stderr.contains("sk-cli-test-key"), "{stderr}");
 }
+
+#[tokio::test]
+async fn config_routes_the_model_group_through_the_router_with_failover() {
+    let broken = FakeOpenAi::start().await.unwrap();
+    let good = FakeOpenAi::start().await.unwrap();
+    broken.set_default_reply(Reply::server_error());
+    good.push(Reply::content("Routed hello").split_into(2));
+    let dir = std::env::temp_dir().join(format!("llmrelay-chat-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "model_list:\n\
+             \x20 - model_name: team-gpt\n\
+             \x20   litellm_params: {{model: openai/gpt-4o, api_base: \"{}\", api_key: os.environ/TEAM_KEY, order: 1}}\n\
+             \x20   model_info: {{id: broken}}\n\
+             \x20 - model_name: team-gpt\n\
+             \x20   litellm_params: {{model: openai/gpt-4o, api_base: \"{}\", api_key: os.environ/TEAM_KEY, order: 2, colour: blue}}\n\
+             \x20   model_info: {{id: good}}\n\
+             router_settings:\n\
+             \x20 num_retries: 1\n",
+            broken.base_url(),
+            good.base_url()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_llmrelay"))
+        .args(["chat", "-m", "team-gpt", "--config"])
+        .arg(&path)
+        .arg("Say hello")
+        .env("TEAM_KEY", "sk-team-key")
+        .output()
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Routed hello\n");
+    assert!(stderr.contains("unknown key `colour` ignored"), "{stderr}");
+    assert!(stderr.contains("via deployment good"), "{stderr}");
+    assert!(stderr.contains("1 retries"), "{stderr}");
+    assert_eq!(broken.request_count(), 1);
+    assert_eq!(good.last_request().unwrap().bearer_token(), Some("sk-team-key"));
+}

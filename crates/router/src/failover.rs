@@ -145,12 +145,12 @@ async fn try_group<'r>(
             Ok(answer) => {
                 let state = inner.state.as_ref();
                 state.record_latency(
-                    deployment.slot,
+                    deployment.slot(),
                     now,
                     started.elapsed(),
                     inner.settings.latency_ttl,
                 );
-                state.record_tokens(deployment.slot, now, tokens_used(&answer));
+                state.record_tokens(deployment.slot(), now, tokens_used(&answer));
                 return Ok(Success {
                     answer,
                     deployment,
@@ -162,12 +162,12 @@ async fn try_group<'r>(
                 cooldown::record_failure(
                     &inner.settings,
                     state,
-                    deployment.slot,
+                    deployment.slot(),
                     slots.len(),
                     &error,
                     now,
                 );
-                tried.push(deployment.slot);
+                tried.push(deployment.slot());
                 if retries >= retry::retries_for(&inner.settings, options.num_retries, &error) {
                     return Err(error);
                 }
@@ -199,7 +199,7 @@ async fn attempt(
     call: &CallKind,
     options: &RouteOptions,
 ) -> Result<Answer, Error> {
-    let guard = InFlight::start(inner, deployment.slot);
+    let guard = InFlight::start(inner, deployment.slot());
     let mut call_options: CallOptions = deployment.options.clone();
     if options.mock_response.is_some() {
         call_options.mock_response = options.mock_response.clone();
@@ -264,7 +264,7 @@ fn prompt_tokens(inner: &Inner, call: &CallKind, slots: &[usize]) -> Option<u64>
     let first = slots
         .iter()
         .map(|&s| &inner.deployments[s])
-        .find(|d| d.max_input_tokens.is_some())?;
+        .find(|d| d.max_input_tokens().is_some())?;
     let messages = serde_json::to_value(&request.messages).ok()?;
     let tools = request
         .tools

@@ -46,6 +46,14 @@ impl Groups {
         self.lookup(name).is_some()
     }
 
+    /// The slots of every group and pattern.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &[usize]> {
+        self.exact
+            .values()
+            .map(Vec::as_slice)
+            .chain(self.patterns.iter().map(|(_, slots)| slots.as_slice()))
+    }
+
     /// Every exact group name, then every pattern.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.exact

@@ -11,7 +11,7 @@ use llmrelay::{
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, RouterConfig, RouterSettings};
-use crate::deployment::Deployment;
+use crate::deployment::{set_shuffle_weights, Deployment};
 use crate::failover::{self, CallKind};
 use crate::groups::Groups;
 use crate::routed::{RouteOptions, Routed};
@@ -109,6 +109,9 @@ impl RouterBuilder {
             deployment.options = options;
         }
         let groups = Groups::new(deployments.iter().map(Deployment::model_name));
+        for group in groups.all() {
+            set_shuffle_weights(&mut deployments, group);
+        }
         for (setting, target) in settings.fallback_targets() {
             if !groups.serves(target) {
                 return Err(ConfigError::UnknownFallback {
@@ -212,8 +215,8 @@ impl Router {
             .deployments
             .iter()
             .map(|d| {
-                let until = inner.state.cooldown_until(d.slot);
-                let usage = inner.state.usage(d.slot, now);
+                let until = inner.state.cooldown_until(d.slot());
+                let usage = inner.state.usage(d.slot(), now);
                 DeploymentStatus {
                     id: d.id().to_owned(),
                     model_name: d.model_name().to_owned(),
@@ -221,11 +224,11 @@ impl Router {
                     api_base: d.api_base().map(str::to_owned),
                     healthy: until <= now,
                     cooldown_until_ms: (until > now).then_some(until),
-                    latency: inner.state.latency(d.slot, now),
-                    in_flight: inner.state.in_flight(d.slot),
+                    latency: inner.state.latency(d.slot(), now),
+                    in_flight: inner.state.in_flight(d.slot()),
                     requests_this_minute: usage.requests,
                     tokens_this_minute: usage.tokens,
-                    failures_this_minute: inner.state.failures(d.slot, now),
+                    failures_this_minute: inner.state.failures(d.slot(), now),
                 }
             })
             .collect()

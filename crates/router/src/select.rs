@@ -62,8 +62,8 @@ pub(crate) fn select<'r>(
             }
         }
         if let Some(tokens) = ctx.input_tokens {
-            let largest = candidates.iter().filter_map(|d| d.max_input_tokens).max();
-            candidates.retain(|d| d.max_input_tokens.is_none_or(|max| tokens <= max));
+            let largest = candidates.iter().filter_map(|d| d.max_input_tokens()).max();
+            candidates.retain(|d| d.max_input_tokens().is_none_or(|max| tokens <= max));
             if candidates.is_empty() {
                 return fail(
                     ErrorKind::ContextWindowExceeded,
@@ -77,23 +77,37 @@ pub(crate) fn select<'r>(
         }
     }
 
-    let mut earliest = u64::MAX;
-    let total = candidates.len();
-    candidates.retain(|d| {
-        let until = state.cooldown_until(d.slot);
+    // One pass for the per-call state: cooldowns, calls in flight, and the
+    // lowest order among untried (and among all) deployments left.
+    let (mut earliest, mut cooling, mut busy) = (u64::MAX, 0usize, 0usize);
+    let (mut lowest_untried, mut lowest) = (u64::MAX, u64::MAX);
+    let mut kept = 0;
+    for i in 0..candidates.len() {
+        let d = candidates[i];
+        let until = state.cooldown_until(d.hot.slot);
         if until > now {
             earliest = earliest.min(until);
-            false
-        } else {
-            true
+            cooling += 1;
+            continue;
         }
-    });
-    if candidates.is_empty() {
+        if d.hot.max_parallel != u64::MAX && state.in_flight(d.hot.slot) >= d.hot.max_parallel {
+            busy += 1;
+            continue;
+        }
+        lowest = lowest.min(d.hot.order);
+        if !ctx.tried.contains(&d.hot.slot) {
+            lowest_untried = lowest_untried.min(d.hot.order);
+        }
+        candidates[kept] = d;
+        kept += 1;
+    }
+    candidates.truncate(kept);
+    if candidates.is_empty() && busy == 0 {
         let wait = std::time::Duration::from_millis(earliest.saturating_sub(now));
         let mut error = Error::new(
             ErrorKind::RateLimit,
             format!(
-                "no deployment available for model group `{group}`: all {total} are cooling down; \
+                "no deployment available for model group `{group}`: all {cooling} are cooling down; \
                  the earliest is back in {:.1}s",
                 wait.as_secs_f64()
             ),
@@ -102,26 +116,17 @@ pub(crate) fn select<'r>(
         error.retry_after = Some(wait);
         return Err(error);
     }
-
-    candidates.retain(|d| {
-        d.config
-            .litellm_params
-            .max_parallel_requests
-            .is_none_or(|max| state.in_flight(d.slot) < max)
-    });
     if candidates.is_empty() {
         return fail(
             ErrorKind::RateLimit,
             format!("every deployment of model group `{group}` is at its max_parallel_requests"),
         );
     }
-
-    // A call that failed on a deployment tries the others first.
-    if candidates.iter().any(|d| !ctx.tried.contains(&d.slot)) {
-        candidates.retain(|d| !ctx.tried.contains(&d.slot));
-    }
-    if let Some(lowest) = candidates.iter().map(|d| d.order()).min() {
-        candidates.retain(|d| d.order() == lowest);
+    // A call that failed on a deployment tries the others first; then the lowest order.
+    if lowest_untried != u64::MAX {
+        candidates.retain(|d| d.hot.order == lowest_untried && !ctx.tried.contains(&d.hot.slot));
+    } else {
+        candidates.retain(|d| d.hot.order == lowest);
     }
 
     let view = StateView {

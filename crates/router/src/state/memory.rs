@@ -19,21 +19,24 @@ pub struct InMemoryState {
     slots: OnceLock<Box<[Slot]>>,
 }
 
+// `repr(C)` keeps the fields a pick reads (in flight, cooldown, usage) at
+// the front, in the slot's first cache line.
 #[derive(Debug, Default)]
+#[repr(C)]
 struct Slot {
     in_flight: AtomicU64,
+    cooldown_until: AtomicU64,
     /// The minute `requests` and `tokens` count.
     usage_minute: AtomicU64,
     requests: AtomicU64,
     tokens: AtomicU64,
-    /// The minute `failures` counts.
-    failure_minute: AtomicU64,
-    failures: AtomicU64,
-    cooldown_until: AtomicU64,
     /// Average of the live samples, in microseconds, and when the newest
     /// sample stops counting (0: no sample).
     latency_us: AtomicU64,
     latency_expires: AtomicU64,
+    /// The minute `failures` counts.
+    failure_minute: AtomicU64,
+    failures: AtomicU64,
     samples: Mutex<VecDeque<(u64, u64)>>,
 }
 

@@ -11,7 +11,7 @@ pub struct CostBased;
 impl Strategy for CostBased {
     fn pick(&self, candidates: &[&Deployment], _view: &StateView<'_>) -> Option<usize> {
         lowest(candidates.len(), |i| {
-            Some(candidates[i].cost_per_token().unwrap_or(f64::INFINITY))
+            Some(candidates[i].hot.cost)
         })
     }
 }

@@ -39,17 +39,17 @@ pub struct StateView<'a> {
 impl StateView<'_> {
     /// Calls to `d` in flight.
     pub fn in_flight(&self, d: &Deployment) -> u64 {
-        self.state.in_flight(d.slot)
+        self.state.in_flight(d.slot())
     }
 
     /// `d`'s requests and tokens this minute.
     pub fn usage(&self, d: &Deployment) -> MinuteUsage {
-        self.state.usage(d.slot, self.now_ms)
+        self.state.usage(d.slot(), self.now_ms)
     }
 
     /// `d`'s recent latency, when measured within the ttl.
     pub fn latency(&self, d: &Deployment) -> Option<Duration> {
-        self.state.latency(d.slot, self.now_ms)
+        self.state.latency(d.slot(), self.now_ms)
     }
 
     /// The request's prompt tokens, when pre-call checks counted them.

@@ -15,10 +15,9 @@ impl Strategy for UsageBased {
         lowest(candidates.len(), |i| {
             let d = candidates[i];
             let used = view.usage(d);
-            let rpm_full = d.rpm().is_some_and(|rpm| used.requests >= rpm);
-            let tpm_full = d
-                .tpm()
-                .is_some_and(|tpm| used.tokens.saturating_add(incoming) > tpm);
+            // Unset limits are u64::MAX, which no count reaches.
+            let rpm_full = used.requests >= d.hot.rpm;
+            let tpm_full = used.tokens.saturating_add(incoming) > d.hot.tpm;
             (!rpm_full && !tpm_full).then_some(used.tokens)
         })
     }
