@@ -50,6 +50,16 @@ fn a_bad_config_fails_with_line_and_key() {
 }
 
 #[test]
+fn check_with_one_model_serves_just_that_model() {
+    let out = Command::new(env!("CARGO_BIN_EXE_llmrelay"))
+        .args(["serve", "--model", "gpt-4o", "--check"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "config OK: 1 deployment(s), 0 warning(s)\n");
+}
+
+#[test]
 fn an_open_gateway_will_not_listen_publicly() {
     let out = Command::new(env!("CARGO_BIN_EXE_llmrelay"))
         .args(["serve", "--host", "0.0.0.0", "--port", "0"])
