@@ -55,8 +55,15 @@ fn check_with_one_model_serves_just_that_model() {
         .args(["serve", "--model", "gpt-4o", "--check"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "config OK: 1 deployment(s), 0 warning(s)\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "config OK: 1 deployment(s), 0 warning(s)\n"
+    );
 }
 
 #[test]
