@@ -114,5 +114,8 @@ async fn config_routes_the_model_group_through_the_router_with_failover() {
     assert!(stderr.contains("via deployment good"), "{stderr}");
     assert!(stderr.contains("1 retries"), "{stderr}");
     assert_eq!(broken.request_count(), 1);
-    assert_eq!(good.last_request().unwrap().bearer_token(), Some("sk-team-key"));
+    assert_eq!(
+        good.last_request().unwrap().bearer_token(),
+        Some("sk-team-key")
+    );
 }

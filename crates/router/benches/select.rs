@@ -3,6 +3,7 @@
 //! simple-shuffle <= 1 us, the others <= 5 us). The whole pick is measured:
 //! group lookup, cooldown and limit filters, order, then the strategy, with
 //! state (latencies, usage, calls in flight) filled in for every deployment.
+//! The last case has deployments cooling down, so every filter runs.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -17,6 +18,12 @@ use serde_json::json;
 const DEPLOYMENTS: usize = 100;
 
 fn router(strategy: &str) -> Router {
+    router_with(strategy, 0)
+}
+
+/// A router whose first `cooling` deployments are cooling down, which
+/// takes the path that reads every deployment's state.
+fn router_with(strategy: &str, cooling: usize) -> Router {
     let list: Vec<_> = (0..DEPLOYMENTS)
         .map(|i| {
             json!({"model_name": "gpt", "litellm_params": {
@@ -40,11 +47,19 @@ fn router(strategy: &str) -> Router {
     let now = SystemClock.now_ms();
     for slot in 0..DEPLOYMENTS {
         let ms = 100 + (slot * 37 % 400) as u64;
-        state.record_latency(slot, now, Duration::from_millis(ms), Duration::from_secs(3600));
+        state.record_latency(
+            slot,
+            now,
+            Duration::from_millis(ms),
+            Duration::from_secs(3600),
+        );
         for _ in 0..(slot % 5) {
             state.start_call(slot, now);
         }
         state.record_tokens(slot, now, (slot * 1_000) as u64);
+        if slot < cooling {
+            state.cool_down(slot, now + 3_600_000);
+        }
     }
     router
 }
@@ -62,11 +77,22 @@ fn select(c: &mut Criterion) {
         let r = router(strategy);
         group.bench_function(strategy, |b| {
             b.iter(|| {
-                let d = r.get_available_deployment(black_box("gpt"), &options).unwrap();
+                let d = r
+                    .get_available_deployment(black_box("gpt"), &options)
+                    .unwrap();
                 black_box(d.slot())
             })
         });
     }
+    let r = router_with("simple-shuffle", 10);
+    group.bench_function("simple-shuffle, 10 cooling down", |b| {
+        b.iter(|| {
+            let d = r
+                .get_available_deployment(black_box("gpt"), &options)
+                .unwrap();
+            black_box(d.slot())
+        })
+    });
     group.finish();
 }
 

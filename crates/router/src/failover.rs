@@ -6,14 +6,18 @@
 use std::time::Instant;
 
 use llmrelay::{
-    CallOptions, ChatRequest, ChatResponse, ChatStream, EmbeddingRequest, EmbeddingResponse,
-    Error, ErrorKind, TokenInput,
+    CallOptions, ChatRequest, ChatResponse, ChatStream, EmbeddingRequest, EmbeddingResponse, Error,
+    ErrorKind, TokenInput,
 };
 
+use std::sync::Arc;
+
+use crate::clock::Clock;
 use crate::deployment::Deployment;
 use crate::routed::{RouteOptions, Routed};
 use crate::router::{Inner, Router};
 use crate::select::{select, PickContext};
+use crate::state::RouterState;
 use crate::{cooldown, fallback, retry, stream_failover};
 
 /// What is being routed.
@@ -23,9 +27,9 @@ pub(crate) enum CallKind {
     Embedding(EmbeddingRequest),
 }
 
-/// What came back.
+/// What came back (the response boxed: it is large and moves through the loop).
 pub(crate) enum Answer {
-    Chat(ChatResponse),
+    Chat(Box<ChatResponse>),
     Stream(ChatStream),
     Embedding(EmbeddingResponse),
 }
@@ -125,7 +129,8 @@ async fn try_group<'r>(
     retries_total: &mut u32,
 ) -> Result<Success<'r>, Error> {
     let inner: &'r Inner = &router.inner;
-    let slots = router.group(group)?;
+    let members = router.group(group)?;
+    let slots = members.slots.as_slice();
     let input_tokens = prompt_tokens(inner, call, slots);
     let mut tried: Vec<usize> = Vec::new();
     let mut retries = 0u32;
@@ -136,7 +141,7 @@ async fn try_group<'r>(
             input_tokens,
             tried: &tried,
         };
-        let deployment = select(inner, group, slots, &ctx)?;
+        let deployment = select(inner, group, members, &ctx)?;
         let model = deployment.model_for(group);
         let started = Instant::now();
         let result = attempt(inner, deployment, &model, call, options).await;
@@ -168,19 +173,15 @@ async fn try_group<'r>(
                     now,
                 );
                 tried.push(deployment.slot());
-                if retries >= retry::retries_for(&inner.settings, options.num_retries, &error) {
-                    return Err(error);
-                }
                 let alternative = slots.iter().any(|&s| {
                     !tried.contains(&s) && state.cooldown_until(s) <= inner.clock.now_ms()
                 });
-                let wait = retry::wait(
-                    &inner.settings,
-                    inner.backoff,
-                    &error,
-                    retries,
-                    alternative,
-                );
+                let budget = retry::retries_for(&inner.settings, options.num_retries, &error);
+                if retries >= budget || (retry::needs_another_deployment(&error) && !alternative) {
+                    return Err(error);
+                }
+                let wait =
+                    retry::wait(&inner.settings, inner.backoff, &error, retries, alternative);
                 if !wait.is_zero() {
                     tokio::time::sleep(wait).await;
                 }
@@ -200,7 +201,7 @@ async fn attempt(
     options: &RouteOptions,
 ) -> Result<Answer, Error> {
     let guard = InFlight::start(inner, deployment.slot());
-    let mut call_options: CallOptions = deployment.options.clone();
+    let mut call_options: CallOptions = deployment.cold.options.clone();
     if options.mock_response.is_some() {
         call_options.mock_response = options.mock_response.clone();
     }
@@ -210,7 +211,7 @@ async fn attempt(
             request.model = model.to_owned();
             let mut response = inner.client.completion(request, &call_options).await?;
             apply_custom_prices(deployment, &mut response);
-            Ok(Answer::Chat(response))
+            Ok(Answer::Chat(Box::new(response)))
         }
         CallKind::Embedding(request) => {
             let mut request = request.clone();
@@ -221,7 +222,7 @@ async fn attempt(
         CallKind::Stream(request) => {
             let mut request = request.clone();
             request.model = model.to_owned();
-            let deadline = deployment.stream_timeout;
+            let deadline = deployment.cold.stream_timeout;
             stream_failover::open(&inner.client, request, &call_options, deadline, guard)
                 .await
                 .map(Answer::Stream)
@@ -232,23 +233,46 @@ async fn attempt(
 /// Counts a call in flight from creation until dropped (so a cancelled call
 /// or a dropped stream is counted out too).
 pub(crate) struct InFlight {
-    state: std::sync::Arc<dyn crate::state::RouterState>,
+    usage: UsageCounter,
+}
+
+/// Adds a call's tokens to its deployment's usage.
+#[derive(Clone)]
+pub(crate) struct UsageCounter {
+    state: Arc<dyn RouterState>,
+    clock: Arc<dyn Clock>,
     slot: usize,
+}
+
+impl UsageCounter {
+    /// Counts tokens a stream reported in its usage chunk.
+    pub(crate) fn record_tokens(&self, tokens: u64) {
+        self.state
+            .record_tokens(self.slot, self.clock.now_ms(), tokens);
+    }
 }
 
 impl InFlight {
     fn start(inner: &Inner, slot: usize) -> Self {
         inner.state.start_call(slot, inner.clock.now_ms());
         InFlight {
-            state: inner.state.clone(),
-            slot,
+            usage: UsageCounter {
+                state: inner.state.clone(),
+                clock: inner.clock.clone(),
+                slot,
+            },
         }
+    }
+
+    /// A counter of this call's tokens that does not keep it in flight.
+    pub(crate) fn usage_counter(&self) -> UsageCounter {
+        self.usage.clone()
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.state.end_call(self.slot);
+        self.usage.state.end_call(self.usage.slot);
     }
 }
 
@@ -291,7 +315,7 @@ fn tokens_used(answer: &Answer) -> u64 {
 
 /// A deployment's own prices (`input_cost_per_token`...) replace the catalog's.
 fn apply_custom_prices(deployment: &Deployment, response: &mut ChatResponse) {
-    let params = &deployment.config.litellm_params;
+    let params = &deployment.cold.config.litellm_params;
     if params.input_cost_per_token.is_none() && params.output_cost_per_token.is_none() {
         return;
     }
@@ -316,13 +340,13 @@ fn split(routed: Routed<Answer>) -> (Routed<()>, Answer) {
     let shell = routed.map(|a| answer = Some(a));
     match answer {
         Some(a) => (shell, a),
-        None => (shell, Answer::Chat(ChatResponse::default())),
+        None => (shell, Answer::Chat(Box::default())),
     }
 }
 
 pub(crate) fn into_chat(routed: Routed<Answer>) -> Result<Routed<ChatResponse>, Error> {
     match split(routed) {
-        (shell, Answer::Chat(c)) => Ok(shell.map(|()| c)),
+        (shell, Answer::Chat(c)) => Ok(shell.map(|()| *c)),
         _ => Err(mismatch()),
     }
 }

@@ -3,55 +3,87 @@
 
 use std::collections::HashMap;
 
-/// Which deployments (slots) serve which public names.
+use crate::deployment::{set_shuffle_weights, Deployment};
+
+/// The deployments (slots) of one model group.
+#[derive(Debug, Default)]
+pub(crate) struct Group {
+    pub(crate) slots: Vec<usize>,
+    /// One `order` for all and no `max_parallel_requests`: a first attempt
+    /// with nothing cooling down needs no per-deployment filter.
+    pub(crate) plain: bool,
+    /// Running totals of the members' `simple-shuffle` weights, so a pick
+    /// over the whole group is a binary search.
+    pub(crate) cumulative_weights: Vec<f64>,
+}
+
+/// Which deployments serve which public names.
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
-    exact: HashMap<String, Vec<usize>>,
-    /// (pattern, slots), most specific (longest literal part) first.
-    patterns: Vec<(String, Vec<usize>)>,
+    exact: HashMap<String, Group>,
+    /// (pattern, group), most specific (longest literal part) first.
+    patterns: Vec<(String, Group)>,
 }
 
 impl Groups {
-    pub(crate) fn new<'a>(names: impl Iterator<Item = &'a str>) -> Self {
+    /// Groups `deployments` by name and sets each one's shuffle weight.
+    pub(crate) fn new(deployments: &mut [Deployment]) -> Self {
         let mut groups = Groups::default();
-        for (slot, name) in names.enumerate() {
-            if name.contains('*') {
-                match groups.patterns.iter_mut().find(|(p, _)| p == name) {
-                    Some((_, slots)) => slots.push(slot),
-                    None => groups.patterns.push((name.to_owned(), vec![slot])),
+        for (slot, d) in deployments.iter().enumerate() {
+            let name = d.model_name();
+            let group = if name.contains('*') {
+                match groups.patterns.iter().position(|(p, _)| p == name) {
+                    Some(i) => &mut groups.patterns[i].1,
+                    None => {
+                        groups.patterns.push((name.to_owned(), Group::default()));
+                        let last = groups.patterns.len() - 1;
+                        &mut groups.patterns[last].1
+                    }
                 }
             } else {
-                groups.exact.entry(name.to_owned()).or_default().push(slot);
-            }
+                groups.exact.entry(name.to_owned()).or_default()
+            };
+            group.slots.push(slot);
         }
         groups
             .patterns
             .sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        let mut finish = |g: &mut Group| {
+            set_shuffle_weights(deployments, &g.slots);
+            let first = g.slots.first().map(|&s| deployments[s].hot.order);
+            g.plain = g.slots.iter().all(|&s| {
+                let hot = &deployments[s].hot;
+                Some(hot.order) == first && hot.max_parallel == u64::MAX
+            });
+            let mut total = 0.0;
+            g.cumulative_weights = g
+                .slots
+                .iter()
+                .map(|&s| {
+                    total += deployments[s].hot.shuffle_weight;
+                    total
+                })
+                .collect();
+        };
+        groups.exact.values_mut().for_each(&mut finish);
+        groups.patterns.iter_mut().for_each(|(_, g)| finish(g));
         groups
     }
 
-    /// The slots serving `model`, if any.
-    pub(crate) fn lookup(&self, model: &str) -> Option<&[usize]> {
-        if let Some(slots) = self.exact.get(model) {
-            return Some(slots);
+    /// The group serving `model`, if any.
+    pub(crate) fn lookup(&self, model: &str) -> Option<&Group> {
+        if let Some(group) = self.exact.get(model) {
+            return Some(group);
         }
         self.patterns
             .iter()
             .find(|(pattern, _)| captured(pattern, model).is_some())
-            .map(|(_, slots)| slots.as_slice())
+            .map(|(_, group)| group)
     }
 
     /// Whether `name` is served (used to check fallback targets).
     pub(crate) fn serves(&self, name: &str) -> bool {
         self.lookup(name).is_some()
-    }
-
-    /// The slots of every group and pattern.
-    pub(crate) fn all(&self) -> impl Iterator<Item = &[usize]> {
-        self.exact
-            .values()
-            .map(Vec::as_slice)
-            .chain(self.patterns.iter().map(|(_, slots)| slots.as_slice()))
     }
 
     /// Every exact group name, then every pattern.
@@ -77,12 +109,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exact_beats_specific_pattern_beats_star() {
-        let g = Groups::new(["gpt-4o", "*", "openai/*", "gpt-4o"].into_iter());
-        assert_eq!(g.lookup("gpt-4o"), Some(&[0, 3][..]));
-        assert_eq!(g.lookup("openai/o3"), Some(&[2][..]));
-        assert_eq!(g.lookup("anthropic/claude"), Some(&[1][..]));
+    fn captures_what_the_star_matches() {
+        assert_eq!(captured("openai/*", "openai/gpt-4o"), Some("gpt-4o"));
         assert_eq!(captured("openai/*", "openai/"), None);
+        assert_eq!(captured("*", "groq/llama"), Some("groq/llama"));
         assert_eq!(captured("claude-*-latest", "claude-3-latest"), Some("3"));
+        assert_eq!(captured("claude-*-latest", "claude-3"), None);
     }
 }

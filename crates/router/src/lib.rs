@@ -65,4 +65,4 @@ pub use plain::{completion_stream_with_fallbacks, completion_with_fallbacks, Fal
 pub use routed::{RouteOptions, Routed};
 pub use router::{DeploymentStatus, Router, RouterBuilder};
 pub use state::{InMemoryState, RouterState};
-pub use strategy::Strategy;
+pub use strategy::{Candidates, Strategy};

@@ -3,9 +3,7 @@
 //! throwaway router, so the call takes the same attempt loop, the same error
 //! kinds decide, and streams fail over the same way.
 
-use llmrelay::{
-    CallOptions, ChatRequest, ChatResponse, ChatStream, Client, Error, ErrorKind,
-};
+use llmrelay::{CallOptions, ChatRequest, ChatResponse, ChatStream, Client, Error, ErrorKind};
 use serde_json::json;
 
 use crate::config::{RouterConfig, RouterSettings};

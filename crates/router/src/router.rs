@@ -11,9 +11,9 @@ use llmrelay::{
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, RouterConfig, RouterSettings};
-use crate::deployment::{set_shuffle_weights, Deployment};
+use crate::deployment::Deployment;
 use crate::failover::{self, CallKind};
-use crate::groups::Groups;
+use crate::groups::{Group, Groups};
 use crate::routed::{RouteOptions, Routed};
 use crate::select::{select, PickContext};
 use crate::state::{InMemoryState, RouterState};
@@ -106,12 +106,9 @@ impl RouterBuilder {
             .map(|(slot, entry)| Deployment::build(slot, entry, &settings))
             .collect::<Result<Vec<_>, _>>()?;
         for (deployment, options) in deployments.iter_mut().zip(self.call_options) {
-            deployment.options = options;
+            deployment.cold.options = options;
         }
-        let groups = Groups::new(deployments.iter().map(Deployment::model_name));
-        for group in groups.all() {
-            set_shuffle_weights(&mut deployments, group);
-        }
+        let groups = Groups::new(&mut deployments);
         for (setting, target) in settings.fallback_targets() {
             if !groups.serves(target) {
                 return Err(ConfigError::UnknownFallback {
@@ -120,9 +117,7 @@ impl RouterBuilder {
                 });
             }
         }
-        let state = self
-            .state
-            .unwrap_or_else(|| Arc::new(InMemoryState::new()));
+        let state = self.state.unwrap_or_else(|| Arc::new(InMemoryState::new()));
         let ids: Vec<String> = deployments.iter().map(|d| d.id().to_owned()).collect();
         state.attach(&ids);
         let strategy = self
@@ -241,17 +236,17 @@ impl Router {
         model: &str,
         options: &RouteOptions,
     ) -> Result<&Deployment, Error> {
-        let slots = self.group(model)?;
+        let group = self.group(model)?;
         let ctx = PickContext {
             tags: &options.tags,
             region: options.allowed_region.as_deref(),
             ..PickContext::default()
         };
-        select(&self.inner, model, slots, &ctx)
+        select(&self.inner, model, group, &ctx)
     }
 
-    /// The slots serving `model`, or a BadRequest naming the groups there are.
-    pub(crate) fn group(&self, model: &str) -> Result<&[usize], Error> {
+    /// The group serving `model`, or a BadRequest naming the groups there are.
+    pub(crate) fn group(&self, model: &str) -> Result<&Group, Error> {
         self.inner.groups.lookup(model).ok_or_else(|| {
             Error::new(
                 ErrorKind::BadRequest,

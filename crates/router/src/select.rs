@@ -2,12 +2,18 @@
 //! pre-call checks (region, context window), cooldowns, `max_parallel_requests`,
 //! deployments not yet tried by this call, the lowest `order`, then the
 //! strategy. Each filter that empties the list says why in a typed error.
+//!
+//! The common case (no filter configured, nothing cooling down, one `order`,
+//! no parallel limit, a first attempt) hands the group's slots straight to
+//! the strategy: no allocation and one pass, which keeps a pick among 100
+//! deployments well under a microsecond.
 
 use llmrelay::{Error, ErrorKind};
 
 use crate::deployment::Deployment;
+use crate::groups::Group;
 use crate::router::Inner;
-use crate::strategy::StateView;
+use crate::strategy::{Candidates, StateView};
 
 /// What one pick knows about the call.
 #[derive(Debug, Default)]
@@ -22,111 +28,35 @@ pub(crate) struct PickContext<'a> {
     pub(crate) tried: &'a [usize],
 }
 
-/// Picks the deployment for the next attempt on `group` (served by `slots`).
+fn fail<T>(name: &str, kind: ErrorKind, message: String) -> Result<T, Error> {
+    Err(Error::new(kind, message).with_model(name))
+}
+
+/// Picks the deployment for the next attempt on group `name`.
 pub(crate) fn select<'r>(
     inner: &'r Inner,
-    group: &str,
-    slots: &[usize],
+    name: &str,
+    group: &Group,
     ctx: &PickContext<'_>,
 ) -> Result<&'r Deployment, Error> {
     let now = inner.clock.now_ms();
     let state = inner.state.as_ref();
-    let mut candidates: Vec<&Deployment> = slots.iter().map(|&s| &inner.deployments[s]).collect();
-    let fail = |kind, message: String| Err(Error::new(kind, message).with_model(group));
+    let settings = &inner.settings;
+    let mut slots: &[usize] = &group.slots;
 
-    if inner.settings.enable_tag_filtering {
-        filter_tags(&mut candidates, ctx.tags);
-        if candidates.is_empty() {
-            return fail(
-                ErrorKind::BadRequest,
-                format!(
-                    "no deployment of model group `{group}` matches the tags {:?} and none is tagged `default`",
-                    ctx.tags
-                ),
-            );
-        }
-    }
-    if inner.settings.enable_pre_call_checks {
-        if let Some(region) = ctx.region {
-            candidates.retain(|d| {
-                d.config
-                    .litellm_params
-                    .region()
-                    .is_some_and(|r| in_region(r, region))
-            });
-            if candidates.is_empty() {
-                return fail(
-                    ErrorKind::BadRequest,
-                    format!("no deployment of model group `{group}` is in region `{region}`"),
-                );
-            }
-        }
-        if let Some(tokens) = ctx.input_tokens {
-            let largest = candidates.iter().filter_map(|d| d.max_input_tokens()).max();
-            candidates.retain(|d| d.max_input_tokens().is_none_or(|max| tokens <= max));
-            if candidates.is_empty() {
-                return fail(
-                    ErrorKind::ContextWindowExceeded,
-                    format!(
-                        "the prompt ({tokens} tokens) exceeds the context window of every deployment \
-                         of model group `{group}` (the largest is {} tokens)",
-                        largest.unwrap_or(0)
-                    ),
-                );
-            }
-        }
+    let configured;
+    let pre_call =
+        settings.enable_pre_call_checks && (ctx.region.is_some() || ctx.input_tokens.is_some());
+    if settings.enable_tag_filtering || pre_call {
+        configured = configured_filters(inner, name, slots, ctx)?;
+        slots = &configured;
     }
 
-    // One pass for the per-call state: cooldowns, calls in flight, and the
-    // lowest order among untried (and among all) deployments left.
-    let (mut earliest, mut cooling, mut busy) = (u64::MAX, 0usize, 0usize);
-    let (mut lowest_untried, mut lowest) = (u64::MAX, u64::MAX);
-    let mut kept = 0;
-    for i in 0..candidates.len() {
-        let d = candidates[i];
-        let until = state.cooldown_until(d.hot.slot);
-        if until > now {
-            earliest = earliest.min(until);
-            cooling += 1;
-            continue;
-        }
-        if d.hot.max_parallel != u64::MAX && state.in_flight(d.hot.slot) >= d.hot.max_parallel {
-            busy += 1;
-            continue;
-        }
-        lowest = lowest.min(d.hot.order);
-        if !ctx.tried.contains(&d.hot.slot) {
-            lowest_untried = lowest_untried.min(d.hot.order);
-        }
-        candidates[kept] = d;
-        kept += 1;
-    }
-    candidates.truncate(kept);
-    if candidates.is_empty() && busy == 0 {
-        let wait = std::time::Duration::from_millis(earliest.saturating_sub(now));
-        let mut error = Error::new(
-            ErrorKind::RateLimit,
-            format!(
-                "no deployment available for model group `{group}`: all {cooling} are cooling down; \
-                 the earliest is back in {:.1}s",
-                wait.as_secs_f64()
-            ),
-        )
-        .with_model(group);
-        error.retry_after = Some(wait);
-        return Err(error);
-    }
-    if candidates.is_empty() {
-        return fail(
-            ErrorKind::RateLimit,
-            format!("every deployment of model group `{group}` is at its max_parallel_requests"),
-        );
-    }
-    // A call that failed on a deployment tries the others first; then the lowest order.
-    if lowest_untried != u64::MAX {
-        candidates.retain(|d| d.hot.order == lowest_untried && !ctx.tried.contains(&d.hot.slot));
-    } else {
-        candidates.retain(|d| d.hot.order == lowest);
+    let live;
+    let any_cooling = state.latest_cooldown_end() > now;
+    if any_cooling || !group.plain || !ctx.tried.is_empty() {
+        live = live_filters(inner, name, slots, ctx, now, any_cooling)?;
+        slots = &live;
     }
 
     let view = StateView {
@@ -134,26 +64,177 @@ pub(crate) fn select<'r>(
         now_ms: now,
         input_tokens: ctx.input_tokens,
     };
+    let whole_group = std::ptr::eq(slots, group.slots.as_slice());
+    let candidates = Candidates {
+        deployments: &inner.deployments,
+        slots,
+        cumulative_weights: whole_group.then_some(group.cumulative_weights.as_slice()),
+    };
     match inner.strategy.pick(&candidates, &view) {
-        Some(i) if i < candidates.len() => Ok(candidates[i]),
-        _ => fail(
+        Some(i) => slots
+            .get(i)
+            .and_then(|&s| inner.deployments.get(s))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InternalServer,
+                    format!(
+                        "the routing strategy picked candidate {i} of {}",
+                        slots.len()
+                    ),
+                )
+            }),
+        None => fail(
+            name,
             ErrorKind::RateLimit,
-            format!("every deployment of model group `{group}` is at its rpm/tpm limit this minute"),
+            format!("every deployment of model group `{name}` is at its rpm/tpm limit this minute"),
         ),
     }
+}
+
+/// Tags and pre-call checks: filters the configuration asks for.
+fn configured_filters(
+    inner: &Inner,
+    name: &str,
+    slots: &[usize],
+    ctx: &PickContext<'_>,
+) -> Result<Vec<usize>, Error> {
+    let d = |s: &usize| &inner.deployments[*s];
+    let mut kept: Vec<usize> = slots.to_vec();
+    if inner.settings.enable_tag_filtering {
+        filter_tags(
+            &mut kept,
+            |s| &d(s).cold.config.litellm_params.tags,
+            ctx.tags,
+        );
+        if kept.is_empty() {
+            return fail(
+                name,
+                ErrorKind::BadRequest,
+                format!(
+                    "no deployment of model group `{name}` matches the tags {:?} and none is tagged `default`",
+                    ctx.tags
+                ),
+            );
+        }
+    }
+    if !inner.settings.enable_pre_call_checks {
+        return Ok(kept);
+    }
+    if let Some(region) = ctx.region {
+        kept.retain(|s| {
+            d(s).cold
+                .config
+                .litellm_params
+                .region()
+                .is_some_and(|r| in_region(r, region))
+        });
+        if kept.is_empty() {
+            return fail(
+                name,
+                ErrorKind::BadRequest,
+                format!("no deployment of model group `{name}` is in region `{region}`"),
+            );
+        }
+    }
+    if let Some(tokens) = ctx.input_tokens {
+        let largest = kept.iter().filter_map(|s| d(s).max_input_tokens()).max();
+        kept.retain(|s| d(s).max_input_tokens().is_none_or(|max| tokens <= max));
+        if kept.is_empty() {
+            return fail(
+                name,
+                ErrorKind::ContextWindowExceeded,
+                format!(
+                    "the prompt ({tokens} tokens) exceeds the context window of every deployment \
+                     of model group `{name}` (the largest is {} tokens)",
+                    largest.unwrap_or(0)
+                ),
+            );
+        }
+    }
+    Ok(kept)
+}
+
+/// Cooldowns, calls in flight, deployments this call already tried, `order`:
+/// filters on the state of the moment, in one pass.
+fn live_filters(
+    inner: &Inner,
+    name: &str,
+    slots: &[usize],
+    ctx: &PickContext<'_>,
+    now: u64,
+    any_cooling: bool,
+) -> Result<Vec<usize>, Error> {
+    let state = inner.state.as_ref();
+    let (mut earliest, mut cooling, mut busy) = (u64::MAX, 0usize, 0usize);
+    let (mut lowest_untried, mut lowest) = (u64::MAX, u64::MAX);
+    let mut kept = Vec::with_capacity(slots.len());
+    for &slot in slots {
+        let hot = &inner.deployments[slot].hot;
+        if any_cooling {
+            let until = state.cooldown_until(slot);
+            if until > now {
+                earliest = earliest.min(until);
+                cooling += 1;
+                continue;
+            }
+        }
+        if hot.max_parallel != u64::MAX && state.in_flight(slot) >= hot.max_parallel {
+            busy += 1;
+            continue;
+        }
+        lowest = lowest.min(hot.order);
+        if !ctx.tried.contains(&slot) {
+            lowest_untried = lowest_untried.min(hot.order);
+        }
+        kept.push(slot);
+    }
+    if kept.is_empty() && busy == 0 {
+        let wait = std::time::Duration::from_millis(earliest.saturating_sub(now));
+        let mut error = Error::new(
+            ErrorKind::RateLimit,
+            format!(
+                "no deployment available for model group `{name}`: all {cooling} are cooling down; \
+                 the earliest is back in {:.1}s",
+                wait.as_secs_f64()
+            ),
+        )
+        .with_model(name);
+        error.retry_after = Some(wait);
+        return Err(error);
+    }
+    if kept.is_empty() {
+        return fail(
+            name,
+            ErrorKind::RateLimit,
+            format!("every deployment of model group `{name}` is at its max_parallel_requests"),
+        );
+    }
+    // A call that failed on a deployment tries the others first; then the lowest order.
+    let order = |s: &usize| inner.deployments[*s].hot.order;
+    if lowest_untried != u64::MAX {
+        kept.retain(|s| order(s) == lowest_untried && !ctx.tried.contains(s));
+    } else {
+        kept.retain(|s| order(s) == lowest);
+    }
+    Ok(kept)
 }
 
 /// LiteLLM's tag routing: deployments sharing a request tag; else those
 /// tagged `default`; an untagged request also goes anywhere when no
 /// deployment is tagged `default`.
-fn filter_tags(candidates: &mut Vec<&Deployment>, tags: &[String]) {
-    let tagged = |d: &Deployment, tag: &str| d.config.litellm_params.tags.iter().any(|t| t == tag);
-    if !tags.is_empty() && candidates.iter().any(|d| tags.iter().any(|t| tagged(d, t))) {
-        candidates.retain(|d| tags.iter().any(|t| tagged(d, t)));
-    } else if candidates.iter().any(|d| tagged(d, "default")) {
-        candidates.retain(|d| tagged(d, "default"));
+fn filter_tags<'d>(
+    slots: &mut Vec<usize>,
+    tags_of: impl Fn(&usize) -> &'d Vec<String>,
+    tags: &[String],
+) {
+    let tagged = |s: &usize, tag: &str| tags_of(s).iter().any(|t| t == tag);
+    let matches = |s: &usize| tags.iter().any(|t| tagged(s, t));
+    if !tags.is_empty() && slots.iter().any(matches) {
+        slots.retain(matches);
+    } else if slots.iter().any(|s| tagged(s, "default")) {
+        slots.retain(|s| tagged(s, "default"));
     } else if !tags.is_empty() {
-        candidates.clear();
+        slots.clear();
     }
 }
 

@@ -25,29 +25,35 @@ pub(crate) async fn open(
     let first = first_content(client, request, options);
     let (buffered, rest) = match first_token_deadline {
         None => first.await?,
-        Some(deadline) => tokio::time::timeout(deadline, first)
-            .await
-            .map_err(|_| {
-                Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "no content within the stream_timeout of {:.1}s",
-                        deadline.as_secs_f64()
-                    ),
-                )
-                .with_model(model)
-            })??,
+        Some(deadline) => tokio::time::timeout(deadline, first).await.map_err(|_| {
+            Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "no content within the stream_timeout of {:.1}s",
+                    deadline.as_secs_f64()
+                ),
+            )
+            .with_model(model)
+        })??,
     };
-    // The guard lives until the stream is drained or dropped.
+    // The guard counts the call in flight until the stream is drained or
+    // dropped, and the tokens of the usage chunk when it passes.
+    let counter = in_flight.usage_counter();
     let done = stream::once(async move {
         drop(in_flight);
     })
     .filter_map(|()| async { None });
-    Ok(ChatStream::from_stream(
-        stream::iter(buffered.into_iter().map(Ok))
-            .chain(rest)
-            .chain(done),
-    ))
+    let counted = stream::iter(buffered.into_iter().map(Ok))
+        .chain(rest)
+        .inspect(move |item| {
+            if let Ok(ChatChunk {
+                usage: Some(usage), ..
+            }) = item
+            {
+                counter.record_tokens(usage.total_tokens);
+            }
+        });
+    Ok(ChatStream::from_stream(counted.chain(done)))
 }
 
 /// Reads until the first chunk that carries content, returning the chunks
@@ -82,7 +88,9 @@ fn carries_content(chunk: &ChatChunk) -> bool {
     chunk.choices.iter().any(|c| {
         let d = &c.delta;
         d.content.as_deref().is_some_and(|t| !t.is_empty())
-            || d.reasoning_content.as_deref().is_some_and(|t| !t.is_empty())
+            || d.reasoning_content
+                .as_deref()
+                .is_some_and(|t| !t.is_empty())
             || d.refusal.as_deref().is_some_and(|t| !t.is_empty())
             || d.tool_calls.as_ref().is_some_and(|t| !t.is_empty())
             || c.finish_reason.is_some()

@@ -51,6 +51,8 @@ router_settings:
         assert_eq!(config.model_list[0].litellm_params.rpm, Some(60));
         assert_eq!(config.settings.num_retries, 1);
         let err = RouterConfig::from_yaml_str("model_list: [").unwrap_err();
-        assert!(err.to_string().starts_with("config.yaml: is not valid YAML"));
+        assert!(err
+            .to_string()
+            .starts_with("config.yaml: is not valid YAML"));
     }
 }

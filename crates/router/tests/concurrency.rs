@@ -42,7 +42,9 @@ async fn a_thousand_concurrent_calls_each_get_their_own_answer() {
             let r = r.clone();
             tokio::spawn(async move {
                 let asked = format!("question {i}");
-                let routed = r.completion(request("gpt", &asked), &RouteOptions::default()).await;
+                let routed = r
+                    .completion(request("gpt", &asked), &RouteOptions::default())
+                    .await;
                 (asked, routed)
             })
         })

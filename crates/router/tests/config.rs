@@ -51,7 +51,10 @@ fn reads_config_yaml_shape_and_kwargs_shape_alike() {
         let p = &config.model_list[0].litellm_params;
         assert_eq!((p.rpm, p.weight, p.order), (Some(100), Some(2.0), Some(2)));
         assert_eq!(p.stream_timeout, Some(Duration::from_millis(5500)));
-        assert_eq!(p.headers, vec![("x-team".to_string(), "a".to_string())]);
+        assert_eq!(
+            p.call.headers,
+            vec![("x-team".to_string(), "a".to_string())]
+        );
         assert_eq!(config.model_list[1].id, "claude-1");
         assert_eq!(
             config.model_list[1].model_info.metadata["description"],
@@ -76,10 +79,26 @@ fn unknown_keys_are_reported_with_their_place() {
     }))
     .unwrap();
     let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-    assert!(shown.contains(&"model_list[0] (gpt).litellm_params: unknown key `temprature` ignored".to_string()), "{shown:?}");
-    assert!(shown.contains(&"model_list[0] (gpt): unknown key `model_infoo` ignored".to_string()), "{shown:?}");
-    assert!(shown.contains(&"router_settings: unknown key `num_retires` ignored".to_string()), "{shown:?}");
-    assert!(shown.contains(&"router_settings.retry_policy: unknown key `NopeErrorRetries` ignored".to_string()), "{shown:?}");
+    assert!(
+        shown.contains(
+            &"model_list[0] (gpt).litellm_params: unknown key `temprature` ignored".to_string()
+        ),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&"model_list[0] (gpt): unknown key `model_infoo` ignored".to_string()),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&"router_settings: unknown key `num_retires` ignored".to_string()),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(
+            &"router_settings.retry_policy: unknown key `NopeErrorRetries` ignored".to_string()
+        ),
+        "{shown:?}"
+    );
     assert_eq!(shown.len(), 4);
 }
 
@@ -87,7 +106,10 @@ fn unknown_keys_are_reported_with_their_place() {
 fn bad_configurations_fail_at_construction_naming_the_entry() {
     let unknown_strategy = build(json!({"model_list": [], "routing_strategy": "fastest"}));
     let e = unknown_strategy.unwrap_err().to_string();
-    assert!(e.contains("routing_strategy") && e.contains("unknown strategy `fastest`"), "{e}");
+    assert!(
+        e.contains("routing_strategy") && e.contains("unknown strategy `fastest`"),
+        "{e}"
+    );
 
     let bad_fallback = build(json!({
         "model_list": [{"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o"}}],
@@ -95,14 +117,20 @@ fn bad_configurations_fail_at_construction_naming_the_entry() {
     }));
     assert_eq!(
         bad_fallback.unwrap_err(),
-        ConfigError::UnknownFallback { setting: "fallbacks", group: "claude".into() }
+        ConfigError::UnknownFallback {
+            setting: "fallbacks",
+            group: "claude".into()
+        }
     );
 
     let negative = build(json!({
         "model_list": [{"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "weight": -1}}],
     }));
     let e = negative.unwrap_err().to_string();
-    assert!(e.starts_with("model_list[0] (gpt).litellm_params.weight: must not be negative"), "{e}");
+    assert!(
+        e.starts_with("model_list[0] (gpt).litellm_params.weight: must not be negative"),
+        "{e}"
+    );
 
     let unresolvable = build(json!({
         "model_list": [
@@ -111,24 +139,40 @@ fn bad_configurations_fail_at_construction_naming_the_entry() {
         ],
     }));
     let e = unresolvable.unwrap_err().to_string();
-    assert!(e.starts_with("model_list[1] (mine): cannot route `gpt-4oo`"), "{e}");
+    assert!(
+        e.starts_with("model_list[1] (mine): cannot route `gpt-4oo`"),
+        "{e}"
+    );
     assert!(e.contains("did you mean"), "{e}");
     // The same name with an api_base is a self-hosted model: accepted.
     build(json!({"model_list": [{"model_name": "mine",
         "litellm_params": {"model": "gpt-4oo", "api_base": "http://127.0.0.1:1"}}]}))
     .unwrap();
 
-    let wrong_type = build(json!({"model_list": [{"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "rpm": "lots"}}]}));
-    assert!(wrong_type.unwrap_err().to_string().contains("litellm_params.rpm: must be a number"));
+    let wrong_type = build(
+        json!({"model_list": [{"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "rpm": "lots"}}]}),
+    );
+    assert!(wrong_type
+        .unwrap_err()
+        .to_string()
+        .contains("litellm_params.rpm: must be a number"));
     let missing = build(json!({"model_list": [{"model_name": "gpt"}]}));
-    assert!(missing.unwrap_err().to_string().contains("model_list[0] (gpt): needs `litellm_params`"));
+    assert!(missing
+        .unwrap_err()
+        .to_string()
+        .contains("model_list[0] (gpt): needs `litellm_params`"));
     let dup = build(json!({"model_list": [
         {"model_name": "a", "litellm_params": {"model": "openai/gpt-4o"}, "model_info": {"id": "x"}},
         {"model_name": "b", "litellm_params": {"model": "openai/gpt-4o"}, "model_info": {"id": "x"}},
     ]}));
     assert!(matches!(dup.unwrap_err(), ConfigError::DuplicateId { .. }));
-    let bad_wildcard = build(json!({"model_list": [{"model_name": "x/*", "litellm_params": {"model": "nosuchprovider/*"}}]}));
-    assert!(bad_wildcard.unwrap_err().to_string().contains("unknown provider `nosuchprovider`"));
+    let bad_wildcard = build(
+        json!({"model_list": [{"model_name": "x/*", "litellm_params": {"model": "nosuchprovider/*"}}]}),
+    );
+    assert!(bad_wildcard
+        .unwrap_err()
+        .to_string()
+        .contains("unknown provider `nosuchprovider`"));
 }
 
 #[test]
@@ -142,12 +186,20 @@ fn ids_default_to_a_stable_hash_and_environment_references_resolve() {
     let (b, _) = RouterConfig::from_value_with_env(&config, &env).unwrap();
     assert_eq!(a.model_list[0].id, b.model_list[0].id);
     assert_ne!(a.model_list[0].id, a.model_list[1].id);
-    assert_eq!(a.model_list[0].litellm_params.api_key.as_deref(), Some("sk-from-env"));
+    assert_eq!(
+        a.model_list[0].litellm_params.call.api_key.as_deref(),
+        Some("sk-from-env")
+    );
     // Secrets stay out of Debug output.
     assert!(!format!("{a:?}").contains("sk-from-env"));
     let none = |_: &str| None;
-    let e = RouterConfig::from_value_with_env(&config, &none).unwrap_err().to_string();
-    assert!(e.contains("model_list[0] (gpt).litellm_params.api_key") && e.contains("ROUTER_TEST_KEY"), "{e}");
+    let e = RouterConfig::from_value_with_env(&config, &none)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("model_list[0] (gpt).litellm_params.api_key") && e.contains("ROUTER_TEST_KEY"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -159,9 +211,13 @@ fn wildcards_route_names_the_list_does_not_have() {
     ]}))
     .unwrap();
     let options = llmrelay_router::RouteOptions::default();
-    let d = router.get_available_deployment("openai/o3", &options).unwrap();
+    let d = router
+        .get_available_deployment("openai/o3", &options)
+        .unwrap();
     assert_eq!(d.model_name(), "openai/*");
-    let d = router.get_available_deployment("groq/llama", &options).unwrap();
+    let d = router
+        .get_available_deployment("groq/llama", &options)
+        .unwrap();
     assert_eq!(d.model_name(), "*");
     let d = router.get_available_deployment("gpt", &options).unwrap();
     assert_eq!(d.model(), "openai/gpt-4o");

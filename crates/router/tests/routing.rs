@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::{entry_id, request, router, text};
 use llmrelay::{EmbeddingRequest, ErrorKind};
-use llmrelay_router::strategy::{StateView, Strategy};
-use llmrelay_router::{Deployment, RouteOptions, Router, RouterConfig};
+use llmrelay_router::strategy::{Candidates, StateView, Strategy};
+use llmrelay_router::{RouteOptions, Router, RouterConfig};
 use llmrelay_testkit::{FakeOpenAi, Reply};
 use serde_json::json;
 
@@ -44,7 +44,10 @@ async fn simple_shuffle_follows_weights_then_rpm_within_statistical_bounds() {
     ]}));
     let counts = count_picks(&by_rpm, "gpt", 8000);
     // p = 0.1: sd ~ 26.8.
-    assert!((counts["b"] as f64 - 800.0).abs() < 5.0 * 26.8, "{counts:?}");
+    assert!(
+        (counts["b"] as f64 - 800.0).abs() < 5.0 * 26.8,
+        "{counts:?}"
+    );
 
     // Real calls land where the picks say: 200 calls, both upstreams used, none lost.
     for i in 0..200 {
@@ -56,7 +59,11 @@ async fn simple_shuffle_follows_weights_then_rpm_within_statistical_bounds() {
     }
     assert_eq!(a.request_count() + b.request_count(), 200);
     // p = 0.25 of 200: sd ~ 6.1; 5 sd either side.
-    assert!((a.request_count() as f64 - 50.0).abs() < 31.0, "{}", a.request_count());
+    assert!(
+        (a.request_count() as f64 - 50.0).abs() < 31.0,
+        "{}",
+        a.request_count()
+    );
 }
 
 #[tokio::test]
@@ -70,12 +77,21 @@ async fn lower_order_is_used_first_and_higher_order_after_it_fails() {
         entry_id("gpt", "first", &first, json!({"order": 1, "weight": 1})),
     ]}));
     for _ in 0..20 {
-        let routed = r.completion(request("gpt", "hi"), &RouteOptions::default()).await.unwrap();
+        let routed = r
+            .completion(request("gpt", "hi"), &RouteOptions::default())
+            .await
+            .unwrap();
         assert_eq!(routed.deployment_id, "first");
     }
     first.push(Reply::server_error());
-    let routed = r.completion(request("gpt", "hi"), &RouteOptions::default()).await.unwrap();
-    assert_eq!((routed.deployment_id.as_str(), routed.attempted_retries), ("second", 1));
+    let routed = r
+        .completion(request("gpt", "hi"), &RouteOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (routed.deployment_id.as_str(), routed.attempted_retries),
+        ("second", 1)
+    );
     assert_eq!(text(&routed.value), "from second");
 }
 
@@ -90,18 +106,48 @@ async fn tags_route_tagged_requests_and_default_takes_the_rest() {
         ],
         "enable_tag_filtering": true,
     }));
-    let tagged = RouteOptions { tags: vec!["paid".into()], ..RouteOptions::default() };
+    let tagged = RouteOptions {
+        tags: vec!["paid".into()],
+        ..RouteOptions::default()
+    };
     for _ in 0..10 {
-        assert_eq!(r.completion(request("gpt", "x"), &tagged).await.unwrap().deployment_id, "paid");
-        assert_eq!(r.completion(request("gpt", "x"), &RouteOptions::default()).await.unwrap().deployment_id, "free");
+        assert_eq!(
+            r.completion(request("gpt", "x"), &tagged)
+                .await
+                .unwrap()
+                .deployment_id,
+            "paid"
+        );
+        assert_eq!(
+            r.completion(request("gpt", "x"), &RouteOptions::default())
+                .await
+                .unwrap()
+                .deployment_id,
+            "free"
+        );
     }
     // Tags from the request's metadata count too.
     let mut req = request("gpt", "x");
     req.metadata = Some(json!({"tags": ["paid"]}));
-    assert_eq!(r.completion(req, &RouteOptions::default()).await.unwrap().deployment_id, "paid");
+    assert_eq!(
+        r.completion(req, &RouteOptions::default())
+            .await
+            .unwrap()
+            .deployment_id,
+        "paid"
+    );
     // An unknown tag goes to the default deployments.
-    let other = RouteOptions { tags: vec!["gold".into()], ..RouteOptions::default() };
-    assert_eq!(r.completion(request("gpt", "x"), &other).await.unwrap().deployment_id, "free");
+    let other = RouteOptions {
+        tags: vec!["gold".into()],
+        ..RouteOptions::default()
+    };
+    assert_eq!(
+        r.completion(request("gpt", "x"), &other)
+            .await
+            .unwrap()
+            .deployment_id,
+        "free"
+    );
     assert_eq!(paid.request_count(), 11);
 
     // With no default deployment, an unmatched tag is a clear error.
@@ -109,7 +155,10 @@ async fn tags_route_tagged_requests_and_default_takes_the_rest() {
         "model_list": [entry_id("gpt", "paid", &paid, json!({"tags": ["paid"]}))],
         "enable_tag_filtering": true,
     }));
-    let e = strict.completion(request("gpt", "x"), &other).await.unwrap_err();
+    let e = strict
+        .completion(request("gpt", "x"), &other)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadRequest);
     assert!(e.message.contains("matches the tags"), "{e}");
 }
@@ -126,14 +175,22 @@ async fn pre_call_checks_skip_deployments_whose_context_window_is_too_small() {
     }));
     let long = "word ".repeat(400);
     for _ in 0..10 {
-        let routed = r.completion(request("gpt", &long), &RouteOptions::default()).await.unwrap();
+        let routed = r
+            .completion(request("gpt", &long), &RouteOptions::default())
+            .await
+            .unwrap();
         assert_eq!(routed.deployment_id, "large");
     }
     assert_eq!(small.request_count(), 0);
     // Short prompts may use either.
     let mut seen_small = false;
     for _ in 0..40 {
-        seen_small |= r.completion(request("gpt", "hi"), &RouteOptions::default()).await.unwrap().deployment_id == "small";
+        seen_small |= r
+            .completion(request("gpt", "hi"), &RouteOptions::default())
+            .await
+            .unwrap()
+            .deployment_id
+            == "small";
     }
     assert!(seen_small);
     // Too long for every deployment: a context-window error before any call.
@@ -141,7 +198,10 @@ async fn pre_call_checks_skip_deployments_whose_context_window_is_too_small() {
     only_small["model_info"]["max_input_tokens"] = json!(50);
     let r = router(json!({"model_list": [only_small], "enable_pre_call_checks": true}));
     let before = small.request_count();
-    let e = r.completion(request("tiny", &long), &RouteOptions::default()).await.unwrap_err();
+    let e = r
+        .completion(request("tiny", &long), &RouteOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::ContextWindowExceeded);
     assert_eq!(small.request_count(), before);
 }
@@ -157,9 +217,18 @@ async fn region_pre_call_check_keeps_calls_in_the_allowed_region() {
         ],
         "enable_pre_call_checks": true,
     }));
-    let options = RouteOptions { allowed_region: Some("eu".into()), ..RouteOptions::default() };
+    let options = RouteOptions {
+        allowed_region: Some("eu".into()),
+        ..RouteOptions::default()
+    };
     for _ in 0..10 {
-        assert_eq!(r.completion(request("gpt", "x"), &options).await.unwrap().deployment_id, "eu");
+        assert_eq!(
+            r.completion(request("gpt", "x"), &options)
+                .await
+                .unwrap()
+                .deployment_id,
+            "eu"
+        );
     }
 }
 
@@ -174,16 +243,23 @@ async fn least_busy_avoids_the_deployment_with_calls_in_flight() {
     }));
     // Occupy `slow` (a tie at zero may pick either; retry until it is busy).
     let mut pending = Vec::new();
-    while r.deployments().iter().all(|d| d.in_flight == 0 || d.id != "slow") {
+    while r
+        .deployments()
+        .iter()
+        .all(|d| d.in_flight == 0 || d.id != "slow")
+    {
         let rc = r.clone();
         pending.push(tokio::spawn(async move {
-            rc.completion(request("gpt", "x"), &RouteOptions::default()).await
+            rc.completion(request("gpt", "x"), &RouteOptions::default())
+                .await
         }));
         tokio::task::yield_now().await;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for _ in 0..5 {
-        let d = r.get_available_deployment("gpt", &RouteOptions::default()).unwrap();
+        let d = r
+            .get_available_deployment("gpt", &RouteOptions::default())
+            .unwrap();
         assert_eq!(d.id(), "fast");
     }
     for p in pending {
@@ -203,12 +279,17 @@ async fn latency_based_routing_prefers_the_faster_deployment() {
     }));
     // Unmeasured deployments go first, so both get measured within two calls.
     for _ in 0..2 {
-        r.completion(request("gpt", "x"), &RouteOptions::default()).await.unwrap();
+        r.completion(request("gpt", "x"), &RouteOptions::default())
+            .await
+            .unwrap();
     }
     let status = r.deployments();
     assert!(status.iter().all(|d| d.latency.is_some()), "{status:?}");
     for _ in 0..10 {
-        let routed = r.completion(request("gpt", "x"), &RouteOptions::default()).await.unwrap();
+        let routed = r
+            .completion(request("gpt", "x"), &RouteOptions::default())
+            .await
+            .unwrap();
         assert_eq!(routed.deployment_id, "fast");
     }
     assert_eq!(slow.request_count(), 1);
@@ -223,10 +304,15 @@ async fn usage_based_routing_skips_deployments_at_their_rpm() {
         "routing_strategy": "usage-based-routing",
     }));
     for _ in 0..6 {
-        r.completion(request("gpt", "x"), &RouteOptions::default()).await.unwrap();
+        r.completion(request("gpt", "x"), &RouteOptions::default())
+            .await
+            .unwrap();
     }
     assert_eq!((a.request_count(), b.request_count()), (3, 3));
-    let e = r.completion(request("gpt", "x"), &RouteOptions::default()).await.unwrap_err();
+    let e = r
+        .completion(request("gpt", "x"), &RouteOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::RateLimit);
     assert!(e.message.contains("rpm/tpm limit"), "{e}");
 }
@@ -243,7 +329,10 @@ async fn cost_based_routing_takes_the_cheapest_and_custom_prices_price_the_answe
         "routing_strategy": "cost-based-routing",
     }));
     for _ in 0..5 {
-        let routed = r.completion(request("gpt", "x"), &RouteOptions::default()).await.unwrap();
+        let routed = r
+            .completion(request("gpt", "x"), &RouteOptions::default())
+            .await
+            .unwrap();
         assert_eq!(routed.deployment_id, "cheap");
         let usage = routed.value.usage.clone().unwrap();
         let expected = usage.prompt_tokens as f64 * 1e-9 + usage.completion_tokens as f64 * 2e-9;
@@ -256,8 +345,8 @@ async fn cost_based_routing_takes_the_cheapest_and_custom_prices_price_the_answe
 #[derive(Debug)]
 struct LongestId;
 impl Strategy for LongestId {
-    fn pick(&self, candidates: &[&Deployment], _view: &StateView<'_>) -> Option<usize> {
-        (0..candidates.len()).max_by_key(|&i| candidates[i].id().len())
+    fn pick(&self, candidates: &Candidates<'_>, _view: &StateView<'_>) -> Option<usize> {
+        (0..candidates.len()).max_by_key(|&i| candidates.get(i).map_or(0, |d| d.id().len()))
     }
 }
 
@@ -270,11 +359,19 @@ async fn a_custom_strategy_picks_and_embeddings_route_too() {
         e["litellm_params"]["model"] = json!("openai/text-embedding-3-small");
         e
     };
-    let (config, _) = RouterConfig::from_value(&json!({"model_list": [embed("a", &a), embed("bbbb", &b)]})).unwrap();
-    let r = Router::builder(config).strategy(Box::new(LongestId)).build().unwrap();
+    let (config, _) =
+        RouterConfig::from_value(&json!({"model_list": [embed("a", &a), embed("bbbb", &b)]}))
+            .unwrap();
+    let r = Router::builder(config)
+        .strategy(Box::new(LongestId))
+        .build()
+        .unwrap();
     for _ in 0..3 {
         let routed = r
-            .embedding(EmbeddingRequest::new("embed", vec!["hello".into()]), &RouteOptions::default())
+            .embedding(
+                EmbeddingRequest::new("embed", vec!["hello".into()]),
+                &RouteOptions::default(),
+            )
             .await
             .unwrap();
         assert_eq!(routed.deployment_id, "bbbb");
@@ -290,12 +387,27 @@ async fn a_custom_strategy_picks_and_embeddings_route_too() {
 #[tokio::test]
 async fn wildcard_groups_pass_the_requested_model_through() {
     let up = FakeOpenAi::start().await.unwrap();
-    let r = router(json!({"model_list": [{"model_name": "openai/*", "litellm_params": {
-        "model": "openai/*", "api_base": up.base_url(), "api_key": common::KEY}}]}));
-    let routed = r.completion(request("openai/gpt-4o-mini", "x"), &RouteOptions::default()).await.unwrap();
+    let r = router(
+        json!({"model_list": [{"model_name": "openai/*", "litellm_params": {
+        "model": "openai/*", "api_base": up.base_url(), "api_key": common::KEY}}]}),
+    );
+    let routed = r
+        .completion(request("openai/gpt-4o-mini", "x"), &RouteOptions::default())
+        .await
+        .unwrap();
     assert_eq!(routed.model, "openai/gpt-4o-mini");
-    assert_eq!(up.last_request().unwrap().body.unwrap()["model"], "gpt-4o-mini");
-    let e = r.completion(request("anthropic/claude", "x"), &RouteOptions::default()).await.unwrap_err();
+    assert_eq!(
+        up.last_request().unwrap().body.unwrap()["model"],
+        "gpt-4o-mini"
+    );
+    let e = r
+        .completion(request("anthropic/claude", "x"), &RouteOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadRequest);
-    assert!(e.message.contains("no deployment serves model `anthropic/claude`"), "{e}");
+    assert!(
+        e.message
+            .contains("no deployment serves model `anthropic/claude`"),
+        "{e}"
+    );
 }

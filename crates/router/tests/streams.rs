@@ -18,8 +18,8 @@ async fn pair() -> (FakeOpenAi, FakeOpenAi, Router) {
     second.set_default_reply(Reply::content("from second").split_into(3));
     let r = router(json!({
         "model_list": [
-            entry_id("gpt", "first", &first, json!({"order": 1, "stream_timeout": 0.3})),
-            entry_id("gpt", "second", &second, json!({"order": 2, "stream_timeout": 0.3})),
+            entry_id("gpt", "first", &first, json!({"order": 1, "stream_timeout": 0.5})),
+            entry_id("gpt", "second", &second, json!({"order": 2, "stream_timeout": 0.5})),
         ],
         "num_retries": 1,
     }));
@@ -41,7 +41,10 @@ async fn fails_over(fault: Reply) {
     // completion id, one role announcement, the second's text only.
     let ids: std::collections::HashSet<_> = chunks.iter().map(|c| c.id.clone()).collect();
     assert_eq!(ids.len(), 1, "{chunks:?}");
-    let roles = chunks.iter().filter(|c| c.choices.iter().any(|ch| ch.delta.role.is_some())).count();
+    let roles = chunks
+        .iter()
+        .filter(|c| c.choices.iter().any(|ch| ch.delta.role.is_some()))
+        .count();
     assert_eq!(roles, 1);
     let out: String = chunks
         .iter()
@@ -89,7 +92,10 @@ async fn a_stall_after_content_ends_the_stream_with_a_timeout() {
         .unwrap();
     assert_eq!(routed.deployment_id, "first");
     let (out, error) = drain(routed.value).await;
-    assert!(!out.is_empty() && "one two three".starts_with(&out), "{out}");
+    assert!(
+        !out.is_empty() && "one two three".starts_with(&out),
+        "{out}"
+    );
     assert_eq!(error.unwrap().kind, ErrorKind::Timeout);
     assert!(r.deployments().iter().all(|d| d.in_flight == 0));
 }
@@ -109,7 +115,10 @@ async fn streams_fall_back_to_other_groups_and_fold_through_completion() {
         .completion_stream(request("gpt", "hello there"), &RouteOptions::default())
         .await
         .unwrap();
-    assert_eq!((routed.model_group.as_str(), routed.attempted_fallbacks), ("spare", 1));
+    assert_eq!(
+        (routed.model_group.as_str(), routed.attempted_fallbacks),
+        ("spare", 1)
+    );
     assert_eq!(drain(routed.value).await.0, "hello there");
     // `stream: true` through the plain call: the stream, folded.
     let mut req = request("gpt", "folded");
@@ -128,9 +137,34 @@ async fn streams_fall_back_to_other_groups_and_fold_through_completion() {
         &llmrelay::Client::new(),
         request("openai/gpt-4o", "plain"),
         &options(&broken),
-        &[Fallback { model: "openai/gpt-4o-mini".into(), options: Some(options(&spare)) }],
+        &[Fallback {
+            model: "openai/gpt-4o-mini".into(),
+            options: Some(options(&spare)),
+        }],
     )
     .await
     .unwrap();
     assert_eq!(drain(routed.value).await.0, "plain");
+}
+
+#[tokio::test]
+async fn a_stream_stays_in_flight_until_drained_and_counts_its_usage() {
+    let (first, _second, r) = pair().await;
+    first.push(Reply::content("counted").with_usage(llmrelay_testkit::Usage::new(30, 12)));
+    let mut req = request("gpt", "x");
+    req.stream_options = Some(llmrelay::types::StreamOptions {
+        include_usage: Some(true),
+        ..Default::default()
+    });
+    let routed = r
+        .completion_stream(req, &RouteOptions::default())
+        .await
+        .unwrap();
+    let status = |id: &str| r.deployments().into_iter().find(|d| d.id == id).unwrap();
+    assert_eq!(status("first").in_flight, 1);
+    assert_eq!(drain(routed.value).await.0, "counted");
+    let first_status = status("first");
+    assert_eq!(first_status.in_flight, 0);
+    assert_eq!(first_status.tokens_this_minute, 42);
+    assert_eq!(first_status.requests_this_minute, 1);
 }

@@ -90,9 +90,15 @@ async fn run(args: &ChatArgs) -> Result<String, String> {
 }
 
 /// The call through a router built from `path`'s model_list and router_settings.
-async fn run_routed(args: &ChatArgs, path: &Path, mut request: ChatRequest) -> Result<String, String> {
+async fn run_routed(
+    args: &ChatArgs,
+    path: &Path,
+    mut request: ChatRequest,
+) -> Result<String, String> {
     if args.api_base.is_some() || args.api_key.is_some() {
-        return Err("--api-base and --api-key do not go with --config: the config names them".into());
+        return Err(
+            "--api-base and --api-key do not go with --config: the config names them".into(),
+        );
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -14,7 +14,6 @@ pub use fields::EnvResolver;
 pub use params::{LitellmParams, ModelInfoConfig};
 pub use settings::{FallbackMap, KindCounts, RouterSettings, RoutingStrategy};
 
-
 use fields::Fields;
 
 /// One `model_list` entry.

@@ -9,20 +9,14 @@ use serde_json::{Map, Value};
 use super::fields::{seconds, Fields};
 use super::{ConfigError, ConfigWarning};
 
-/// A deployment's `litellm_params`: where and how to call it, and how the
-/// router may use it.
-#[derive(Clone, Default)]
+/// A deployment's `litellm_params`: where and how to call it (the SDK's
+/// [`CallOptions`], built once), and how the router may use it.
+#[derive(Debug, Clone, Default)]
 pub struct LitellmParams {
     /// The model called (`openai/gpt-4o`, `azure/my-deployment`, `openai/*`).
     pub model: String,
     /// `custom_llm_provider`: prefixes `model` when it names no provider.
     pub custom_llm_provider: Option<String>,
-    /// API key (secret: never shown by `Debug`).
-    pub api_key: Option<String>,
-    /// Base URL.
-    pub api_base: Option<String>,
-    /// Azure `api-version`.
-    pub api_version: Option<String>,
     /// Requests per minute this deployment allows.
     pub rpm: Option<u64>,
     /// Tokens per minute this deployment allows.
@@ -33,13 +27,8 @@ pub struct LitellmParams {
     pub order: Option<u64>,
     /// Most calls in flight at once.
     pub max_parallel_requests: Option<u64>,
-    /// Whole-call timeout.
-    pub timeout: Option<Duration>,
     /// Deadline for a stream's first content (and longest silence after it).
     pub stream_timeout: Option<Duration>,
-    /// Retries inside one call to this deployment (the SDK's transport). Default 0:
-    /// the router retries, on whichever deployment is best.
-    pub max_retries: Option<u32>,
     /// Tags for tag-based routing (`default` marks the untagged requests' deployments).
     pub tags: Vec<String>,
     /// Region for pre-call checks (`eu-west-1`, `us-east-1`...).
@@ -48,50 +37,12 @@ pub struct LitellmParams {
     pub input_cost_per_token: Option<f64>,
     /// Price per output token, overriding the catalog.
     pub output_cost_per_token: Option<f64>,
-    /// Answer with this text (or raise this LiteLLM exception) without any network.
-    pub mock_response: Option<String>,
-    /// Extra HTTP headers (`headers` or `extra_headers`).
-    pub headers: Vec<(String, String)>,
-    /// Drop parameters the provider does not support.
-    pub drop_params: Option<bool>,
-    /// Bedrock: AWS access key id.
-    pub aws_access_key_id: Option<String>,
-    /// Bedrock: AWS secret access key (secret).
-    pub aws_secret_access_key: Option<String>,
-    /// Bedrock: AWS session token (secret).
-    pub aws_session_token: Option<String>,
-    /// Bedrock: AWS region.
-    pub aws_region_name: Option<String>,
-    /// Bedrock: shared-credentials profile.
-    pub aws_profile_name: Option<String>,
-    /// Vertex AI: GCP project.
-    pub vertex_project: Option<String>,
-    /// Vertex AI: region.
-    pub vertex_location: Option<String>,
-    /// Vertex AI: service-account key JSON or its path (secret).
-    pub vertex_credentials: Option<String>,
-}
-
-impl std::fmt::Debug for LitellmParams {
-    // Keys and credentials are shown only as present or absent, so a config
-    // can be logged.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |v: &Option<String>| v.as_ref().map(|_| "***");
-        f.debug_struct("LitellmParams")
-            .field("model", &self.model)
-            .field("api_base", &self.api_base)
-            .field("api_key", &secret(&self.api_key))
-            .field("rpm", &self.rpm)
-            .field("tpm", &self.tpm)
-            .field("weight", &self.weight)
-            .field("order", &self.order)
-            .field("tags", &self.tags)
-            .field("region_name", &self.region_name)
-            .field("aws_secret_access_key", &secret(&self.aws_secret_access_key))
-            .field("aws_session_token", &secret(&self.aws_session_token))
-            .field("vertex_credentials", &secret(&self.vertex_credentials))
-            .finish_non_exhaustive()
-    }
+    /// The SDK options: `api_key`, `api_base`, `api_version`, `timeout`,
+    /// `max_retries` (the transport's retries inside one call; default 0, as
+    /// the router retries on whichever deployment is best), `headers` /
+    /// `extra_headers`, `drop_params`, `mock_response`, `aws_*`, `vertex_*`.
+    /// Its `Debug` hides the secrets.
+    pub call: CallOptions,
 }
 
 impl LitellmParams {
@@ -107,29 +58,17 @@ impl LitellmParams {
             .ok_or_else(|| ConfigError::invalid(&place, "needs a `model`"))?;
         let mut headers = f.string_map("headers")?;
         headers.extend(f.string_map("extra_headers")?);
-        let params = LitellmParams {
-            model,
-            custom_llm_provider: f.string("custom_llm_provider")?,
+        let call = CallOptions {
             api_key: f.string("api_key")?,
             api_base: f.string("api_base")?.or(f.string("base_url")?),
             api_version: f.string("api_version")?,
-            rpm: f.count("rpm")?,
-            tpm: f.count("tpm")?,
-            weight: f.non_negative("weight")?,
-            order: f.count("order")?,
-            max_parallel_requests: f.count("max_parallel_requests")?,
-            timeout: seconds(f.non_negative("timeout")?),
-            stream_timeout: seconds(f.non_negative("stream_timeout")?),
-            max_retries: f
-                .count("max_retries")?
-                .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-            tags: f.strings("tags")?,
-            region_name: f.string("region_name")?,
-            input_cost_per_token: f.non_negative("input_cost_per_token")?,
-            output_cost_per_token: f.non_negative("output_cost_per_token")?,
-            mock_response: f.string("mock_response")?,
             headers,
+            timeout: seconds(f.non_negative("timeout")?),
+            stream_idle_timeout: None,
+            num_retries: Some(f.count("max_retries")?.map_or(0, saturate)),
+            retry_backoff: None,
             drop_params: f.bool("drop_params")?,
+            mock_response: f.string("mock_response")?,
             aws_access_key_id: f.string("aws_access_key_id")?,
             aws_secret_access_key: f.string("aws_secret_access_key")?,
             aws_session_token: f.string("aws_session_token")?,
@@ -138,6 +77,21 @@ impl LitellmParams {
             vertex_project: f.string("vertex_project")?,
             vertex_location: f.string("vertex_location")?,
             vertex_credentials: f.string("vertex_credentials")?,
+        };
+        let params = LitellmParams {
+            model,
+            custom_llm_provider: f.string("custom_llm_provider")?,
+            rpm: f.count("rpm")?,
+            tpm: f.count("tpm")?,
+            weight: f.non_negative("weight")?,
+            order: f.count("order")?,
+            max_parallel_requests: f.count("max_parallel_requests")?,
+            stream_timeout: seconds(f.non_negative("stream_timeout")?),
+            tags: f.strings("tags")?,
+            region_name: f.string("region_name")?,
+            input_cost_per_token: f.non_negative("input_cost_per_token")?,
+            output_cost_per_token: f.non_negative("output_cost_per_token")?,
+            call,
         };
         f.unknown_keys(warnings);
         Ok(params)
@@ -158,33 +112,13 @@ impl LitellmParams {
     pub fn region(&self) -> Option<&str> {
         self.region_name
             .as_deref()
-            .or(self.aws_region_name.as_deref())
-            .or(self.vertex_location.as_deref())
+            .or(self.call.aws_region_name.as_deref())
+            .or(self.call.vertex_location.as_deref())
     }
+}
 
-    /// The SDK options of a call to this deployment.
-    pub fn call_options(&self) -> CallOptions {
-        CallOptions {
-            api_base: self.api_base.clone(),
-            api_key: self.api_key.clone(),
-            api_version: self.api_version.clone(),
-            headers: self.headers.clone(),
-            timeout: self.timeout,
-            stream_idle_timeout: self.stream_timeout,
-            num_retries: Some(self.max_retries.unwrap_or(0)),
-            retry_backoff: None,
-            drop_params: self.drop_params,
-            mock_response: self.mock_response.clone(),
-            aws_access_key_id: self.aws_access_key_id.clone(),
-            aws_secret_access_key: self.aws_secret_access_key.clone(),
-            aws_session_token: self.aws_session_token.clone(),
-            aws_region_name: self.aws_region_name.clone(),
-            aws_profile_name: self.aws_profile_name.clone(),
-            vertex_project: self.vertex_project.clone(),
-            vertex_location: self.vertex_location.clone(),
-            vertex_credentials: self.vertex_credentials.clone(),
-        }
-    }
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A deployment's `model_info`: its id and what the router should believe

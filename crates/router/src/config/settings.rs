@@ -181,9 +181,9 @@ impl RouterSettings {
             context_window_fallbacks: fallback_map(&mut f, "context_window_fallbacks")?,
             content_policy_fallbacks: fallback_map(&mut f, "content_policy_fallbacks")?,
             default_fallbacks: f.strings("default_fallbacks")?,
-            max_fallbacks: f
-                .count("max_fallbacks")?
-                .map_or(d.max_fallbacks, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+            max_fallbacks: f.count("max_fallbacks")?.map_or(d.max_fallbacks, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            }),
             timeout: seconds(f.non_negative("timeout")?),
             stream_timeout: seconds(f.non_negative("stream_timeout")?),
             enable_pre_call_checks: f.bool("enable_pre_call_checks")?.unwrap_or(false),

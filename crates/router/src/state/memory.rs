@@ -17,6 +17,8 @@ const LATENCY_SAMPLES: usize = 10;
 #[derive(Debug, Default)]
 pub struct InMemoryState {
     slots: OnceLock<Box<[Slot]>>,
+    /// The latest cooldown end of any slot.
+    latest_cooldown_end: AtomicU64,
 }
 
 // `repr(C)` keeps the fields a pick reads (in flight, cooldown, usage) at
@@ -55,7 +57,11 @@ impl InMemoryState {
 /// Two racing resets lose at most the increments made between them.
 fn roll(window: &AtomicU64, counter: &AtomicU64, minute: u64) {
     let seen = window.load(Relaxed);
-    if seen != minute && window.compare_exchange(seen, minute, Relaxed, Relaxed).is_ok() {
+    if seen != minute
+        && window
+            .compare_exchange(seen, minute, Relaxed, Relaxed)
+            .is_ok()
+    {
         counter.store(0, Relaxed);
     }
 }
@@ -110,10 +116,11 @@ impl RouterState for InMemoryState {
 
     fn usage(&self, slot: usize, now_ms: u64) -> MinuteUsage {
         let minute = minute_of(now_ms);
-        self.slot(slot).map_or_else(MinuteUsage::default, |s| MinuteUsage {
-            requests: read_window(&s.usage_minute, &s.requests, minute),
-            tokens: read_window(&s.usage_minute, &s.tokens, minute),
-        })
+        self.slot(slot)
+            .map_or_else(MinuteUsage::default, |s| MinuteUsage {
+                requests: read_window(&s.usage_minute, &s.requests, minute),
+                tokens: read_window(&s.usage_minute, &s.tokens, minute),
+            })
     }
 
     fn record_latency(&self, slot: usize, now_ms: u64, latency: Duration, ttl: Duration) {
@@ -159,11 +166,17 @@ impl RouterState for InMemoryState {
     fn cool_down(&self, slot: usize, until_ms: u64) {
         if let Some(s) = self.slot(slot) {
             s.cooldown_until.fetch_max(until_ms, Relaxed);
+            self.latest_cooldown_end.fetch_max(until_ms, Relaxed);
         }
     }
 
+    fn latest_cooldown_end(&self) -> u64 {
+        self.latest_cooldown_end.load(Relaxed)
+    }
+
     fn cooldown_until(&self, slot: usize) -> u64 {
-        self.slot(slot).map_or(0, |s| s.cooldown_until.load(Relaxed))
+        self.slot(slot)
+            .map_or(0, |s| s.cooldown_until.load(Relaxed))
     }
 }
 
@@ -183,7 +196,13 @@ mod tests {
         let t = 10 * 60_000;
         s.start_call(0, t);
         s.record_tokens(0, t, 50);
-        assert_eq!(s.usage(0, t), MinuteUsage { requests: 1, tokens: 50 });
+        assert_eq!(
+            s.usage(0, t),
+            MinuteUsage {
+                requests: 1,
+                tokens: 50
+            }
+        );
         assert_eq!(s.usage(0, t + 60_000), MinuteUsage::default());
         assert_eq!(s.record_failure(1, t), 1);
         assert_eq!(s.record_failure(1, t + 1), 2);
@@ -191,6 +210,10 @@ mod tests {
         s.cool_down(1, t + 5_000);
         s.cool_down(1, t + 1_000);
         assert_eq!(s.cooldown_until(1), t + 5_000);
+        assert_eq!(s.latest_cooldown_end(), t + 5_000);
+        // A later failure extends it.
+        s.cool_down(1, t + 8_000);
+        assert_eq!(s.cooldown_until(1), t + 8_000);
         s.end_call(0);
         s.end_call(0);
         assert_eq!(s.in_flight(0), 0);

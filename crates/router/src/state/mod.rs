@@ -64,4 +64,11 @@ pub trait RouterState: Send + Sync + std::fmt::Debug {
 
     /// When `slot`'s cooldown ends (a time in the past, or 0, when it is healthy).
     fn cooldown_until(&self, slot: usize) -> u64;
+
+    /// The latest cooldown end of any deployment (0 when none was ever
+    /// cooled down). While it is in the past a pick skips the per-deployment
+    /// cooldown reads. The default, `u64::MAX`, means "read each one".
+    fn latest_cooldown_end(&self) -> u64 {
+        u64::MAX
+    }
 }

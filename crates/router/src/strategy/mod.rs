@@ -25,7 +25,42 @@ pub use usage::UsageBased;
 pub trait Strategy: Send + Sync + std::fmt::Debug {
     /// The index in `candidates` (never empty) of the deployment to call, or
     /// `None` when none may take the call now (every one at its limit).
-    fn pick(&self, candidates: &[&Deployment], view: &StateView<'_>) -> Option<usize>;
+    fn pick(&self, candidates: &Candidates<'_>, view: &StateView<'_>) -> Option<usize>;
+}
+
+/// The deployments a strategy chooses among (a view of the router's list:
+/// no copy is made for a pick).
+#[derive(Debug, Clone, Copy)]
+pub struct Candidates<'a> {
+    pub(crate) deployments: &'a [Deployment],
+    pub(crate) slots: &'a [usize],
+    /// Running totals of the candidates' shuffle weights, when they are a
+    /// whole group (precomputed at construction).
+    pub(crate) cumulative_weights: Option<&'a [f64]>,
+}
+
+impl<'a> Candidates<'a> {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are none (never, when a strategy is asked).
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Candidate `i`.
+    pub fn get(&self, i: usize) -> Option<&'a Deployment> {
+        self.slots.get(i).and_then(|&s| self.deployments.get(s))
+    }
+
+    /// Every candidate, in order (index `i` of the iteration is candidate `i`).
+    pub fn iter(&self) -> impl Iterator<Item = &'a Deployment> + 'a {
+        let deployments = self.deployments;
+        // Slots come from the router's own groups: always in range.
+        self.slots.iter().map(move |&s| &deployments[s])
+    }
 }
 
 /// What a strategy may read about the candidates and the request.
@@ -76,16 +111,15 @@ pub(crate) fn builtin(kind: RoutingStrategy, settings: &RouterSettings) -> Box<d
     }
 }
 
-/// The index of the lowest `score` (ties broken at random, so equal
+/// The index of the lowest score (ties broken at random, so equal
 /// deployments share the traffic); `None` scores are skipped.
 pub(crate) fn lowest<T: PartialOrd + Copy>(
-    len: usize,
-    score: impl Fn(usize) -> Option<T>,
+    scores: impl Iterator<Item = Option<T>>,
 ) -> Option<usize> {
     let mut best: Option<(T, usize)> = None;
     let mut ties = 0u32;
-    for i in 0..len {
-        let Some(s) = score(i) else { continue };
+    for (i, score) in scores.enumerate() {
+        let Some(s) = score else { continue };
         match best {
             Some((b, _)) if s > b => {}
             Some((b, _)) if s == b => {
