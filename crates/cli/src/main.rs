@@ -37,6 +37,8 @@ enum Command {
     Providers(commands::ProvidersArgs),
     /// Send one prompt and stream the answer to the terminal.
     Chat(commands::ChatArgs),
+    /// Run the OpenAI- and Anthropic-compatible gateway (LiteLLM's config.yaml).
+    Serve(commands::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +64,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Tokens(args) => commands::tokens(&args),
         Command::Providers(args) => commands::providers(&args),
         Command::Chat(args) => commands::chat(&args),
+        Command::Serve(args) => commands::serve(&args),
     }?;
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

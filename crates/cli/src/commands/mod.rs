@@ -4,11 +4,13 @@
 mod catalog_views;
 mod chat;
 mod cost;
+mod serve;
 mod tokens;
 
 pub use catalog_views::{info, models, providers, InfoArgs, ModelsArgs, ProvidersArgs};
 pub use chat::{chat, ChatArgs};
 pub use cost::{cost, CostArgs};
+pub use serve::{serve, ServeArgs};
 pub use tokens::{tokens, TokensArgs};
 
 /// The SDK error as the CLI shows it: the message, which already carries the

@@ -1,0 +1,96 @@
+//! `llmrelay serve`: the gateway (crates/gateway) on a port, from LiteLLM's
+//! config.yaml, one model, or (no flags) every catalog model with keys from
+//! the environment.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use llmrelay_gateway::{Gateway, GatewayConfig, RequestLog};
+
+/// `llmrelay serve` options (LiteLLM's `litellm --config/--model/--port` names).
+#[derive(Args)]
+pub struct ServeArgs {
+    /// LiteLLM's config.yaml (model_list, router_settings, litellm_settings, general_settings).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Serve this one model (as `litellm --model`); added to the config's models.
+    #[arg(long, short = 'm', value_name = "MODEL")]
+    model: Option<String>,
+    /// Address to listen on. Without a master key only loopback is allowed.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on.
+    #[arg(long, short = 'p', default_value_t = 4000)]
+    port: u16,
+    /// Validate the config and exit.
+    #[arg(long)]
+    check: bool,
+    /// Listen beyond loopback without a master key.
+    #[arg(long)]
+    allow_unauthenticated: bool,
+    /// Do not write a JSON line per request to stdout.
+    #[arg(long)]
+    no_request_log: bool,
+}
+
+/// Runs the gateway until SIGTERM or Ctrl-C; the text is what `--check` reports.
+pub fn serve(args: &ServeArgs) -> Result<String, String> {
+    let mut config = match &args.config {
+        Some(path) => GatewayConfig::load(path).map_err(|e| e.to_string())?,
+        None => GatewayConfig::default(),
+    };
+    for key in &config.warnings {
+        eprintln!("warning: config key `{key}` is not used by llmrelay; ignored");
+    }
+    if let Some(model) = &args.model {
+        config
+            .model_list
+            .extend(GatewayConfig::single_model(model).model_list);
+    }
+    // No file and no model: every catalog model, by its own name.
+    let passthrough = args.config.is_none() && args.model.is_none();
+    let log = if args.no_request_log {
+        RequestLog::Off
+    } else {
+        RequestLog::Stdout
+    };
+    let gateway = Gateway::new(&config, passthrough, log).map_err(|e| e.to_string())?;
+    for key in gateway.warnings() {
+        eprintln!("warning: `{key}` is not a router setting llmrelay knows; ignored");
+    }
+    if args.check {
+        return Ok(format!(
+            "config OK: {} deployment(s), {} warning(s)\n",
+            config.model_list.len(),
+            config.warnings.len() + gateway.warnings().len()
+        ));
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    gateway
+        .check_bind(addr, args.allow_unauthenticated)
+        .map_err(|e| e.to_string())?;
+    // LiteLLM sets environment_variables at start; done before any thread exists.
+    config.apply_environment();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        eprintln!("llmrelay gateway listening on http://{local}");
+        llmrelay_gateway::serve(
+            listener,
+            Arc::new(gateway),
+            llmrelay_gateway::shutdown_signal(),
+        )
+        .await
+        .map_err(|e| format!("server error: {e}"))
+    })?;
+    eprintln!("llmrelay gateway stopped");
+    Ok(String::new())
+}

@@ -1,0 +1,27 @@
+//! llmrelay-gateway: the server behind `llmrelay serve`.
+//!
+//! An OpenAI- and Anthropic-compatible HTTP gateway over the llmrelay SDK
+//! that reads LiteLLM's `config.yaml` unchanged. Requests in OpenAI chat,
+//! text completion, Responses or Anthropic Messages form are translated to
+//! llmrelay's `ChatRequest` (`ingress`), routed to a deployment (`routing`),
+//! and answered in the client's own format with LiteLLM's `x-litellm-*`
+//! headers, errors in the route's dialect (`api_error`), a JSON log line
+//! (`request_log`) and Prometheus metrics (`metrics`).
+//!
+//! What it is not: a provider (providers live in the SDK, which this crate
+//! reaches only through its public API), nor, yet, a key store (virtual
+//! keys, budgets and spend come with issue 11 behind `auth::Authenticator`).
+#![warn(missing_docs)]
+
+pub mod api_error;
+pub mod auth;
+pub mod config;
+pub mod ingress;
+pub mod metrics;
+pub mod request_log;
+pub mod routing;
+mod server;
+
+pub use config::{ConfigError, GatewayConfig};
+pub use request_log::RequestLog;
+pub use server::{serve, shutdown_signal, Gateway, Settings, StartError};

@@ -1,0 +1,338 @@
+//! Every chat-shaped route (OpenAI chat, text completions, Anthropic
+//! Messages, Responses) through one path: translate in, route, translate out,
+//! as one JSON body or as server-sent events.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use llmrelay::types::StreamOptions;
+use llmrelay::{ChatChunk, ChatRequest, ChatResponse, ChatStream, ServiceTier};
+use serde_json::{Map, Value};
+
+use super::call::{litellm_headers, Call};
+use super::Gateway;
+use crate::api_error::{json_response, ApiError, Dialect};
+use crate::ingress::{self, anthropic, completions, responses, SseEvent};
+use crate::routing::CallSettings;
+
+/// Which API a chat-shaped route speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Front {
+    /// `/v1/chat/completions`.
+    Chat,
+    /// `/v1/completions`.
+    Completions,
+    /// `/v1/messages`.
+    Messages,
+    /// `/v1/responses`.
+    Responses,
+}
+
+impl Front {
+    /// The route's metric and log name.
+    pub fn route(self) -> &'static str {
+        match self {
+            Front::Chat => "chat_completions",
+            Front::Completions => "completions",
+            Front::Messages => "messages",
+            Front::Responses => "responses",
+        }
+    }
+
+    /// The error shape of the route.
+    pub fn dialect(self) -> Dialect {
+        match self {
+            Front::Messages => Dialect::Anthropic,
+            _ => Dialect::OpenAi,
+        }
+    }
+
+    /// The body as a `ChatRequest`.
+    pub fn to_chat(self, body: Map<String, Value>) -> Result<ChatRequest, ApiError> {
+        let body = Value::Object(body);
+        match self {
+            Front::Chat => ingress::decode(body, "chat completion"),
+            Front::Completions => completions::to_chat(ingress::decode(body, "completion")?),
+            Front::Messages => anthropic::to_chat(ingress::decode(body, "messages")?),
+            Front::Responses => responses::to_chat(ingress::decode(body, "responses")?),
+        }
+    }
+
+    fn render(self, response: &ChatResponse, model: &str) -> Value {
+        match self {
+            Front::Chat => serde_json::to_value(response).unwrap_or(Value::Null),
+            Front::Completions => completions::from_chat(response, model),
+            Front::Messages => anthropic::from_chat(response, model),
+            Front::Responses => responses::from_chat(response, model, &ingress::new_id("resp_")),
+        }
+    }
+}
+
+/// Per-front stream state.
+enum Encoder {
+    Chat { include_usage: bool },
+    Completions { model: String, include_usage: bool },
+    Messages(anthropic::MessagesEncoder),
+    Responses(responses::ResponsesEncoder),
+}
+
+impl Encoder {
+    fn new(front: Front, model: &str, include_usage: bool) -> Self {
+        match front {
+            Front::Chat => Encoder::Chat { include_usage },
+            Front::Completions => Encoder::Completions {
+                model: model.to_string(),
+                include_usage,
+            },
+            Front::Messages => Encoder::Messages(anthropic::MessagesEncoder::new(model)),
+            Front::Responses => Encoder::Responses(responses::ResponsesEncoder::new(
+                model,
+                &ingress::new_id("resp_"),
+                unix_secs(),
+            )),
+        }
+    }
+
+    fn chunk(&mut self, chunk: &ChatChunk) -> Vec<SseEvent> {
+        match self {
+            Encoder::Chat { include_usage } => openai_chunk(chunk, *include_usage, |c| {
+                serde_json::to_string(c).unwrap_or_default()
+            }),
+            Encoder::Completions {
+                model,
+                include_usage,
+            } => openai_chunk(chunk, *include_usage, |c| {
+                completions::chunk_from_chat(c, model).to_string()
+            }),
+            Encoder::Messages(e) => e.chunk(chunk),
+            Encoder::Responses(e) => e.chunk(chunk),
+        }
+    }
+
+    fn finish(&mut self) -> Vec<SseEvent> {
+        match self {
+            Encoder::Chat { .. } | Encoder::Completions { .. } => vec![SseEvent::data("[DONE]")],
+            Encoder::Messages(e) => e.finish(),
+            Encoder::Responses(e) => e.finish(),
+        }
+    }
+
+    fn error(&mut self, error: &ApiError) -> Vec<SseEvent> {
+        match self {
+            Encoder::Chat { .. } | Encoder::Completions { .. } => {
+                vec![
+                    SseEvent::data(error.body(Dialect::OpenAi).to_string()),
+                    SseEvent::data("[DONE]"),
+                ]
+            }
+            Encoder::Messages(e) => e.error(error),
+            Encoder::Responses(e) => e.error(error),
+        }
+    }
+}
+
+/// OpenAI-style chunks: the usage-only chunk the gateway asked for on its own
+/// account is not passed on to a client that did not ask for it.
+fn openai_chunk(
+    chunk: &ChatChunk,
+    include_usage: bool,
+    render: impl Fn(&ChatChunk) -> String,
+) -> Vec<SseEvent> {
+    if chunk.usage.is_some() && !include_usage {
+        if chunk.choices.is_empty() {
+            return Vec::new();
+        }
+        let mut bare = chunk.clone();
+        bare.usage = None;
+        return vec![SseEvent::data(render(&bare))];
+    }
+    vec![SseEvent::data(render(chunk))]
+}
+
+/// How a request was answered.
+pub enum Served {
+    /// A whole response: the handler records the call.
+    Complete(Response),
+    /// A stream: the call moved into the body, which records it when it ends.
+    Streaming(Response),
+}
+
+/// Serves `request` (already translated) for `front`.
+pub async fn serve_chat(
+    gw: &Arc<Gateway>,
+    front: Front,
+    call: &mut Call,
+    mut request: ChatRequest,
+    settings: CallSettings,
+) -> Result<Served, ApiError> {
+    if gw.router.serves(&request.model) {
+        call.model_group = Some(request.model.clone());
+    }
+    let model = request.model.clone();
+    if request.is_stream() {
+        // Usage is always asked for upstream, for logs, metrics and spend.
+        let client_wants_usage = request
+            .stream_options
+            .as_ref()
+            .and_then(|o| o.include_usage)
+            .unwrap_or(false);
+        request
+            .stream_options
+            .get_or_insert_with(StreamOptions::default)
+            .include_usage = Some(true);
+        let limit = settings.timeout.unwrap_or(gw.settings.request_timeout);
+        let upstream_start = Instant::now();
+        // Bounded to the first chunk (the router holds the stream until then).
+        let routed = bounded(limit, gw.router.completion_stream(request, &settings)).await?;
+        call.routed(&routed);
+        let headers = litellm_headers(call, &routed, upstream_start.elapsed());
+        let encoder = Encoder::new(front, &model, client_wants_usage || front != Front::Chat);
+        let mut response = sse_response(
+            gw,
+            std::mem::replace(call, Call::new(front.route())),
+            routed.value,
+            encoder,
+        );
+        response.headers_mut().extend(headers);
+        return Ok(Served::Streaming(response));
+    }
+    let limit = settings.timeout.unwrap_or(gw.settings.request_timeout);
+    let upstream_start = Instant::now();
+    let routed = bounded(limit, gw.router.completion(request, &settings)).await?;
+    let upstream = upstream_start.elapsed();
+    call.routed(&routed);
+    if let Some(u) = &routed.value.usage {
+        call.tokens = Some((u.prompt_tokens, u.completion_tokens));
+    }
+    call.cost = routed.value.cost;
+    let body = front.render(&routed.value, &model);
+    let headers = litellm_headers(call, &routed, upstream);
+    let mut response = json_response(StatusCode::OK, &body);
+    response.headers_mut().extend(headers);
+    Ok(Served::Complete(response))
+}
+
+/// `call`, or a 408 Timeout once `limit` has passed (retries and fallbacks included).
+pub async fn bounded<T>(
+    limit: Duration,
+    call: impl std::future::Future<Output = Result<T, llmrelay::Error>>,
+) -> Result<T, ApiError> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::from(llmrelay::Error::new(
+            llmrelay::ErrorKind::Timeout,
+            format!(
+                "no answer within the request's timeout of {:.1}s",
+                limit.as_secs_f64()
+            ),
+        ))),
+    }
+}
+
+/// What a streaming response body owns: dropping it (the client left)
+/// drops the upstream stream, which closes the upstream connection.
+struct Streaming {
+    gw: Arc<Gateway>,
+    call: Call,
+    stream: ChatStream,
+    encoder: Encoder,
+    pending: std::vec::IntoIter<SseEvent>,
+    ended: bool,
+    recorded: bool,
+    _in_flight: crate::metrics::InFlight,
+}
+
+impl Streaming {
+    fn finish(&mut self, outcome: &str) {
+        if !self.recorded {
+            self.recorded = true;
+            self.call.record(&self.gw, 200, outcome);
+        }
+    }
+
+    /// The next bytes to send, or `None` at the end.
+    async fn next_bytes(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(event) = self.pending.next() {
+                return Some(event.to_bytes());
+            }
+            if self.ended {
+                self.finish(if self.call.error.is_some() {
+                    "failed"
+                } else {
+                    "completed"
+                });
+                return None;
+            }
+            let events = match self.stream.next().await {
+                Some(Ok(chunk)) => {
+                    if let Some(u) = &chunk.usage {
+                        self.call.tokens = Some((u.prompt_tokens, u.completion_tokens));
+                        self.call.cost = llmrelay::cost_per_token(
+                            &chunk.model,
+                            &u.to_billing(),
+                            ServiceTier::Standard,
+                        )
+                        .ok()
+                        .map(|c| c.total());
+                    }
+                    self.encoder.chunk(&chunk)
+                }
+                Some(Err(e)) => {
+                    self.ended = true;
+                    let error = ApiError::from(e);
+                    self.call.failed(&error);
+                    self.encoder.error(&error)
+                }
+                None => {
+                    self.ended = true;
+                    self.encoder.finish()
+                }
+            };
+            self.pending = events.into_iter();
+        }
+    }
+}
+
+impl Drop for Streaming {
+    fn drop(&mut self) {
+        // Dropped before its end: the client went away mid-stream.
+        self.finish("cancelled");
+    }
+}
+
+fn sse_response(gw: &Arc<Gateway>, call: Call, stream: ChatStream, encoder: Encoder) -> Response {
+    let state = Streaming {
+        gw: Arc::clone(gw),
+        call,
+        stream,
+        encoder,
+        pending: Vec::new().into_iter(),
+        ended: false,
+        recorded: false,
+        _in_flight: gw.metrics.start(),
+    };
+    let body = futures_util::stream::unfold(state, |mut s| async move {
+        s.next_bytes().await.map(|b| (Ok::<_, Infallible>(b), s))
+    });
+    let mut response = Response::new(Body::from_stream(body));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
