@@ -127,8 +127,8 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
         let mut message = err.to_string();
-        if !err.suggestions.is_empty() {
-            message = format!("{message} (did you mean: {})", err.suggestions.join(", "));
+        if !err.suggestions().is_empty() {
+            message = format!("{message} (did you mean: {})", err.suggestions().join(", "));
         }
         ApiError {
             status: err.status(),

@@ -170,7 +170,7 @@ pub fn take_call_fields(
         let text = value.as_str().map(str::to_string);
         match *field {
             "api_base" | "base_url" => options.api_base = text,
-            "api_key" => options.api_key = text,
+            "api_key" => options.api_key = text.map(llmrelay::Secret::from),
             _ => options.api_version = text,
         }
     }
@@ -258,7 +258,15 @@ mod tests {
         let mut body = json!({"model": "m", "api_key": "sk-x", "timeout": 2.5, "mock_response": "hi", "tags": ["a"]})
             .as_object().unwrap().clone();
         let fields = take_call_fields(&mut body, true).unwrap();
-        assert_eq!(fields.credentials.unwrap().api_key.as_deref(), Some("sk-x"));
+        assert_eq!(
+            fields
+                .credentials
+                .unwrap()
+                .api_key
+                .as_ref()
+                .map(|k| k.expose()),
+            Some("sk-x")
+        );
         assert_eq!(fields.timeout, Some(std::time::Duration::from_millis(2500)));
         assert_eq!(fields.route.mock_response.as_deref(), Some("hi"));
         assert_eq!(fields.route.tags, ["a"]);
