@@ -21,7 +21,7 @@ mod resolve;
 pub mod schema;
 pub mod suggest;
 
-pub use cost::{cost_per_token, Cost, CostError, ServiceTier, Usage};
+pub use cost::{cost_per_token, cost_per_token_at, Cost, CostError, ServiceTier, Usage};
 pub use model::{Mode, ModelInfo, PriceTier};
 pub use provider::{ProviderApi, ProviderInfo};
 pub use registry::{
