@@ -1,5 +1,7 @@
 //! LiteLLM's `cost_per_token` by model name, over the catalog's prices.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use llmrelay_catalog::{Cost, ServiceTier, Usage};
 
 use crate::error::Error;
@@ -8,15 +10,29 @@ use crate::model_info::model_info;
 /// What `usage` costs on `model` at `tier`, split into prompt and completion
 /// dollars exactly as LiteLLM computes them (cached reads and cache creation
 /// at their own rates, tiered prices past their thresholds).
+/// Billed now: prices with off-peak windows depend on the moment (see
+/// [`cost_per_token_at`]).
 pub fn cost_per_token(model: &str, usage: &Usage, tier: ServiceTier) -> Result<Cost, Error> {
+    cost_per_token_at(model, usage, tier, SystemTime::now())
+}
+
+/// [`cost_per_token`] for a request billed at `at` (off-peak windows are
+/// read at that moment).
+pub fn cost_per_token_at(
+    model: &str,
+    usage: &Usage,
+    tier: ServiceTier,
+    at: SystemTime,
+) -> Result<Cost, Error> {
     let info = model_info(model)?;
-    llmrelay_catalog::cost_per_token(info, usage, tier)
+    llmrelay_catalog::cost_per_token_at(info, usage, tier, at)
         .map_err(|e| Error::from(e).with_model(model))
 }
 
 /// LiteLLM's `completion_cost`: what `response` cost, priced on `model` (or
-/// the model the response names). A response that already carries its cost
-/// returns it.
+/// the model the response names), billed at the moment the response was
+/// created (its `created` field; now when that is 0). A response that already
+/// carries its cost returns it.
 pub fn completion_cost(
     response: &crate::types::ChatResponse,
     model: Option<&str>,
@@ -37,5 +53,9 @@ pub fn completion_cost(
         .as_deref()
         .and_then(|t| t.parse::<ServiceTier>().ok())
         .unwrap_or(ServiceTier::Standard);
-    cost_per_token(model, &usage.to_billing(), tier).map(|c| c.total())
+    let at = match response.created {
+        0 => SystemTime::now(),
+        secs => UNIX_EPOCH + Duration::from_secs(secs),
+    };
+    cost_per_token_at(model, &usage.to_billing(), tier, at).map(|c| c.total())
 }

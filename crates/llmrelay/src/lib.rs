@@ -33,7 +33,7 @@ mod transport;
 pub mod types;
 
 pub use client::{CallOptions, Client, ClientConfig};
-pub use cost::{completion_cost, cost_per_token};
+pub use cost::{completion_cost, cost_per_token, cost_per_token_at};
 pub use error::{Error, ErrorKind};
 pub use llmrelay_catalog as catalog;
 pub use llmrelay_catalog::{Cost, ServiceTier};
