@@ -44,7 +44,7 @@ pub use model_info::{
     supports_system_messages, supports_tool_choice, supports_vision, supports_web_search,
 };
 pub use stream::{stream_chunk_builder, ChatStream};
-pub use tokens::{decode, encode, token_counter, TokenInput};
+pub use tokens::{decode, encode, token_counter, tool_choice_tokens, TokenInput};
 pub use types::{
     ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Message, Role, Usage,
 };
