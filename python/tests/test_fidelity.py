@@ -123,3 +123,57 @@ def test_cli_agrees_with_python_on_the_name_cases(cli, no_provider_env):
         if cli_tokens.get("tokens") != llmrelay.token_counter(model=name, text=text):
             mismatches.append((name, "tokens", cli_tokens, llmrelay.token_counter(model=name, text=text)))
     assert not mismatches, mismatches
+
+
+TOKEN_CASES = ROOT / "crates/tokens/tests/data/litellm_token_cases.jsonl"
+
+
+def tool_cases():
+    """LiteLLM's counts of the recorded conversations with tools or a
+    tool_choice, for the models it counts with tiktoken."""
+    lines = load(TOKEN_CASES)
+    conversations = {c["id"]: c for c in lines if c["kind"] == "conversation"}
+    for case in lines:
+        if case["kind"] != "messages" or "count" not in case or case["tokenizer"] != "tiktoken":
+            continue
+        conversation = conversations[case["conversation"]]
+        if "tools" in conversation or "tool_choice" in conversation:
+            yield case["model"], conversation, case["count"]
+
+
+def test_token_counter_counts_tools_and_tool_choice_as_litellm():
+    cases = list(tool_cases())
+    assert len(cases) >= 150
+    named = sum(isinstance(c.get("tool_choice"), dict) for _, c, _ in cases)
+    assert named >= 50
+    mismatches = []
+    for model, conversation, count in cases:
+        ours = llmrelay.token_counter(model=model, messages=conversation["messages"],
+                                      tools=conversation.get("tools"), tool_choice=conversation.get("tool_choice"))
+        if ours != count:
+            mismatches.append((model, conversation["id"], ours, count))
+    assert not mismatches, mismatches[:20]
+
+
+def test_tools_with_text_are_refused_as_litellm_does():
+    tools = [{"type": "function", "function": {"name": "f"}}]
+    with pytest.raises(ValueError):
+        llmrelay.token_counter(model="gpt-4o", text="hi", tools=tools)
+    with pytest.raises(ValueError):
+        llmrelay.token_counter(model="gpt-4o", text="hi", tool_choice="none")
+    assert llmrelay.token_counter(model="gpt-4o", text="hi", tools=[]) == 1
+
+
+def test_cli_counts_tools_and_tool_choice_as_python(cli):
+    mismatches = []
+    for model, conversation, count in list(tool_cases())[::7]:
+        args = ["tokens", model, json.dumps(conversation["messages"]), "--messages"]
+        if "tools" in conversation:
+            args += ["--tools", json.dumps(conversation["tools"])]
+        choice = conversation.get("tool_choice")
+        if choice is not None:
+            args += ["--tool-choice", choice if isinstance(choice, str) else json.dumps(choice)]
+        out = cli(*args)
+        if out.get("tokens") != count:
+            mismatches.append((model, conversation["id"], out, count))
+    assert not mismatches, mismatches[:20]
