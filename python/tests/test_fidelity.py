@@ -177,3 +177,48 @@ def test_cli_counts_tools_and_tool_choice_as_python(cli):
         if out.get("tokens") != count:
             mismatches.append((model, conversation["id"], out, count))
     assert not mismatches, mismatches[:20]
+
+
+def test_usage_reads_none_counts_as_zero():
+    # LiteLLM 1.110.2: Usage(prompt_tokens=None, ...) reads 0.
+    usage = llmrelay.Usage(prompt_tokens=None, completion_tokens=None, total_tokens=None)
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (0, 0, 0)
+    usage = llmrelay.Usage(prompt_tokens=5, completion_tokens=None)
+    assert (usage.prompt_tokens, usage.completion_tokens) == (5, 0)
+    assert llmrelay.Usage(prompt_tokens_details=None).prompt_tokens_details is None
+
+
+def test_stream_chunk_builder_of_nothing_buildable_raises_api_error():
+    # LiteLLM 1.110.2: None (or a chunk of another shape) raises its APIError
+    # (status 500); an empty list builds nothing.
+    with pytest.raises(llmrelay.APIError) as err:
+        llmrelay.stream_chunk_builder(None)
+    assert err.value.status_code == 500
+    assert "Error building chunks" in str(err.value)
+    with pytest.raises(llmrelay.APIError):
+        llmrelay.stream_chunk_builder([{"choices": "not a list"}])
+    assert llmrelay.stream_chunk_builder([]) is None
+
+
+def test_mock_timeout_raises_timeout_after_the_timeout():
+    messages = [{"role": "user", "content": "hi"}]
+    with pytest.raises(llmrelay.Timeout) as err:
+        llmrelay.completion(model="gpt-4o", messages=messages, mock_timeout=True, timeout=0.05)
+    assert err.value.status_code == 408
+    assert "mock timeout" in str(err.value)
+    assert err.value.llm_provider == "openai"
+    assert err.value.model == "gpt-4o"
+    # Only True itself asks for it, as in LiteLLM.
+    response = llmrelay.completion(model="gpt-4o", messages=messages, mock_timeout=False, mock_response="x")
+    assert response.choices[0].message.content == "x"
+
+
+def test_acompletion_mock_timeout_raises_timeout():
+    import asyncio
+
+    async def call():
+        return await llmrelay.acompletion(model="gpt-4o", messages=[{"role": "user", "content": "hi"}],
+                                          mock_timeout=True, timeout=0.05)
+
+    with pytest.raises(llmrelay.Timeout):
+        asyncio.run(call())
