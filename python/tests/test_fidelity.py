@@ -222,3 +222,23 @@ def test_acompletion_mock_timeout_raises_timeout():
 
     with pytest.raises(llmrelay.Timeout):
         asyncio.run(call())
+
+
+def test_cli_bills_off_peak_prices_as_python(cli):
+    from datetime import datetime, timezone
+
+    models = ["deepseek/deepseek-flash", "deepseek/deepseek-pro-latest", "tencent/deepseek-v4-flash"]
+    instants = [datetime(2025, 1, 13, h, m, tzinfo=timezone.utc) for h, m in ((0, 30), (1, 30), (5, 59), (10, 0))]
+    instants.append(datetime(2025, 1, 17, 17, 0, tzinfo=timezone.utc))
+    mismatches, figures = [], set()
+    for model in models:
+        for moment in instants:
+            ours = llmrelay.cost_per_token(model=model, prompt_tokens=5000, completion_tokens=300,
+                                           cache_read_input_tokens=1500, current_time=moment)
+            out = cli("cost", model, "--input", "5000", "--output", "300", "--cached", "1500",
+                      "--at", moment.isoformat())
+            figures.add((model, ours))
+            if not answered(out) or not (close(out["prompt_cost"], ours[0]) and close(out["completion_cost"], ours[1])):
+                mismatches.append((model, moment, out, ours))
+    assert not mismatches, mismatches
+    assert len(figures) == 2 * len(models)
