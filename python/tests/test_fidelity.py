@@ -227,7 +227,7 @@ def test_acompletion_mock_timeout_raises_timeout():
 def test_cli_bills_off_peak_prices_as_python(cli):
     from datetime import datetime, timezone
 
-    models = ["deepseek/deepseek-flash", "deepseek/deepseek-pro-latest", "tencent/deepseek-v4-flash"]
+    models = ["deepseek/deepseek-flash", "deepseek/deepseek-pro-latest", "tencent/deepseek-v4.1-flash"]
     instants = [datetime(2025, 1, 13, h, m, tzinfo=timezone.utc) for h, m in ((0, 30), (1, 30), (5, 59), (10, 0))]
     instants.append(datetime(2025, 1, 17, 17, 0, tzinfo=timezone.utc))
     mismatches, figures = [], set()
