@@ -71,6 +71,11 @@ NAMES = [
 ]
 
 
+#: Counted with each name: scripts, contractions, digit runs, whitespace and
+#: special-token text, so the encoding chosen for the name shows.
+TOKEN_TEXT = "Ünïcödé 東京 'll  \n\n  1234567 naïve!!! <|endoftext|> " * 3
+
+
 def attempt(fn):
     try:
         return fn()
@@ -93,7 +98,8 @@ def main() -> int:
             "get_model_info": attempt(lambda: info_of(name)),
             "cost_per_token": attempt(lambda: list(litellm.cost_per_token(model=name, prompt_tokens=1000,
                                                                            completion_tokens=500))),
-            "token_counter": attempt(lambda: litellm.token_counter(model=name, text="Hello, fine-tuned world!")),
+            "token_text": TOKEN_TEXT,
+            "token_counter": attempt(lambda: litellm.token_counter(model=name, text=TOKEN_TEXT)),
         })
     OUT.write_text("".join(json.dumps(r, sort_keys=True, separators=(",", ":")) + "\n" for r in rows))
     print(f"{len(rows)} names written to {OUT.relative_to(ROOT)}")

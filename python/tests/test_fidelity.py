@@ -85,7 +85,7 @@ def test_names_resolve_describe_price_and_count_as_litellm(no_provider_env):
             if not all(map(close, ours, case["cost_per_token"])):
                 mismatches.append((name, "cost_per_token", ours, case["cost_per_token"]))
         compared += 1
-        ours = llmrelay.token_counter(model=name, text="Hello, fine-tuned world!")
+        ours = llmrelay.token_counter(model=name, text=case["token_text"])
         if ours != case["token_counter"]:
             mismatches.append((name, "token_counter", ours, case["token_counter"]))
     assert not mismatches, mismatches
@@ -118,7 +118,7 @@ def test_cli_agrees_with_python_on_the_name_cases(cli, no_provider_env):
             close(cli_cost["prompt_cost"], cost[0]) and close(cli_cost["completion_cost"], cost[1])
         ):
             mismatches.append((name, "cost", cli_cost, cost))
-        text = "Hello, fine-tuned world!"
+        text = case["token_text"]
         cli_tokens = cli("tokens", name, text)
         if cli_tokens.get("tokens") != llmrelay.token_counter(model=name, text=text):
             mismatches.append((name, "tokens", cli_tokens, llmrelay.token_counter(model=name, text=text)))
