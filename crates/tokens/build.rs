@@ -6,8 +6,8 @@
 //! - `<encoding>.bytes`: every token's bytes, concatenated in rank order;
 //! - `<encoding>.offsets`: `u32` little-endian, rank `r`'s bytes are
 //!   `bytes[offsets[r]..offsets[r + 1]]` (an empty range: no such rank);
-//! - `<encoding>.slots`: an open-addressing hash table (FNV-1a, linear
-//!   probing) of `u32` little-endian, `rank + 1` per slot, 0 for empty.
+//! - `<encoding>.slots`: an open-addressing hash table (`src/table_hash.rs`,
+//!   linear probing) of `u32` little-endian, `rank + 1` per slot, 0 for empty.
 //!
 //! The crate includes them with `include_bytes!`: they sit in the binary's
 //! read-only data and are paged in only where a lookup touches them.
@@ -71,7 +71,7 @@ fn write_tables(dir: &Path, name: &str, tokens: &[Option<Vec<u8>>]) -> Result<()
     let mut table = vec![0u32; slots];
     for (rank, token) in tokens.iter().enumerate() {
         let Some(token) = token else { continue };
-        let mut slot = (table_hash::fnv1a(token) as usize) & (slots - 1);
+        let mut slot = table_hash::start_slot(token, slots);
         while table[slot] != 0 {
             slot = (slot + 1) & (slots - 1);
         }

@@ -9,7 +9,12 @@ use llmrelay_tokens::{count_text, Encoding};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let enc: Encoding = args.next().as_deref().unwrap_or("o200k_base").parse().unwrap();
+    let enc: Encoding = args
+        .next()
+        .as_deref()
+        .unwrap_or("o200k_base")
+        .parse()
+        .unwrap();
     let text = args.next().unwrap_or_else(|| "hi".to_owned());
     let start = Instant::now();
     let first = count_text(enc, &text);

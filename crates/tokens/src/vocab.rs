@@ -3,7 +3,7 @@
 //! allocated or relocated when a process first counts tokens; a lookup
 //! touches only the few pages it reads.
 
-use crate::table_hash::{fnv1a, slots_for};
+use crate::table_hash::{slots_for, start_slot};
 
 /// One encoding's token tables.
 pub(crate) struct Vocab {
@@ -79,8 +79,9 @@ impl Vocab {
 
     /// The rank of the ordinary token spelled `piece`.
     pub(crate) fn rank(&self, piece: &[u8]) -> Option<u32> {
-        let mask = slots_for(self.ranks()) - 1;
-        let mut slot = (fnv1a(piece) as usize) & mask;
+        let slots = slots_for(self.ranks());
+        let mask = slots - 1;
+        let mut slot = start_slot(piece, slots);
         loop {
             let entry = u32_at(self.slots, slot)?;
             let rank = entry.checked_sub(1)?;
