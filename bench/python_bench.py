@@ -11,6 +11,9 @@ Measured for each package:
   `python -c pass` (medians of N fresh processes; RSS from wait4);
 - mock: a fresh process doing `import X; X.completion(model="gpt-4o",
   messages=[...], mock_response="hi")`, over bare Python;
+- first token count: a fresh process doing `import X;
+  X.token_counter(model="gpt-4o", text="hi")`, over bare Python: wall time
+  and peak RSS (the tokenizer's first use included);
 - first call: in one process after import, the first completion against
   llmrelay-mock on loopback (connection, client and runtime set-up included);
 - 100th call: the median of calls 91-110 in that process, and its overhead
@@ -27,6 +30,7 @@ import time
 
 PASS = "pass"
 MODULES = "import sys; b = set(sys.modules); import {m}; print(len(set(sys.modules) - b))"
+TOKENS = "import {m}; {m}.token_counter(model='gpt-4o', text='hi')"
 MOCK = "import {m}; {m}.completion(model='gpt-4o', messages=[{{'role': 'user', 'content': 'hi'}}], mock_response='hi')"
 
 CALLS = r"""
@@ -97,6 +101,7 @@ IN_PROCESS = (
 def measure(python, module, runs, mock_url):
     imp_wall, imp_rss, bare = paired(python, "import " + module, runs)
     mock_wall, _, _ = paired(python, MOCK.format(m=module), runs)
+    tokens_wall, tokens_rss, _ = paired(python, TOKENS.format(m=module), runs)
     samples = [output(python, IN_PROCESS.format(m=module)).split() for _ in range(max(3, runs // 3))]
     in_process = statistics.median(float(t) for t, _ in samples)
     rss_added_kib = statistics.median(int(r) for _, r in samples)
@@ -109,6 +114,8 @@ def measure(python, module, runs, mock_url):
         "import_resident_mb": rss_added_kib / 1024,
         "modules": modules,
         "mock_ms": mock_wall * 1e3,
+        "tokens_ms": tokens_wall * 1e3,
+        "tokens_rss_mb": tokens_rss / 1024,
         "first_ms": calls["first"] * 1e3,
         "hundredth_ms": calls["hundredth"] * 1e3,
         "overhead_ms": (calls["hundredth"] - calls["raw"]) * 1e3,
@@ -149,6 +156,8 @@ def main():
         ("  resident memory added (VmRSS after - before import)", "import_resident_mb", "MB", ""),
         ("  modules added to sys.modules", "modules", "", "<= 10"),
         ("fresh process: import + mock completion, over bare", "mock_ms", "ms", "<= 15 ms"),
+        ("fresh process: import + token_counter('gpt-4o', 'hi')", "tokens_ms", "ms", "<= 20 ms"),
+        ("  peak RSS added (ru_maxrss over bare python)", "tokens_rss_mb", "MB", "<= 15 MB"),
         ("first completion vs llmrelay-mock after import", "first_ms", "ms", "<= 30 ms"),
         ("100th completion (median of calls 91-110)", "hundredth_ms", "ms", ""),
         ("  client overhead over a raw HTTP round trip", "overhead_ms", "ms", "<= 1 ms"),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The Python package against LiteLLM 1.110.2 in the same run: import cost,
-# a fresh process doing a mock completion, and the first and 100th completion
-# against the testkit's fake upstream (llmrelay-mock) on loopback.
+# The Python package against LiteLLM 1.110.2 in the same run: import cost
+# (wall time and resident memory), a fresh process doing a mock completion, a
+# fresh process doing its first token count (token_counter('gpt-4o', 'hi'):
+# wall time and peak RSS), and the first and 100th completion against the
+# testkit's fake upstream (llmrelay-mock) on loopback.
 #   bash bench/python_import.sh [--runs N]
 # Builds the release wheel into bench/out/pyvenv (pip install ./python, as a
 # user would) and LiteLLM into bench/out/venv (bench/litellm_env.sh).

@@ -498,6 +498,19 @@ CONVERSATIONS = [{"messages": messages, **extra} for messages, extra in [
     ([USER], {"tools": [WEATHER_TOOL], "tool_choice": {"type": "none"}}),
     ([USER], {"tools": [ANTHROPIC_TOOL], "tool_choice": {"type": "tool", "name": "search"}}),
     ([SYSTEM, USER, TOOL_CALL, TOOL_RESULT], {"tools": [WEATHER_TOOL], "tool_choice": "auto"}),
+    # Several tool definitions with every kind of tool_choice (issue 13): a named
+    # function adds 7 tokens plus its name, "none" one, whatever the tools are.
+    ([SYSTEM, USER], {"tools": [WEATHER_TOOL, RICH_TOOL, STRICT_TOOL, NO_PARAMS_TOOL],
+                      "tool_choice": {"type": "function", "function": {"name": "get_weather"}}}),
+    ([USER], {"tools": [WEATHER_TOOL, RICH_TOOL], "tool_choice": "none"}),
+    ([USER], {"tools": [RICH_TOOL, STRICT_TOOL, NO_PARAMS_TOOL, EMPTY_DESCRIPTION_TOOL], "tool_choice": {"type": "none"}}),
+    ([SYSTEM, USER, TOOL_CALL, TOOL_RESULT], {"tools": [WEATHER_TOOL, RICH_TOOL, STRICT_TOOL],
+                                              "tool_choice": {"type": "function", "function": {"name": "create_order"}}}),
+    ([USER], {"tools": [ANTHROPIC_TOOL, GEMINI_TOOL, WEATHER_TOOL], "tool_choice": {"type": "tool", "name": "search"}}),
+    ([USER], {"tools": [WEATHER_TOOL, STRICT_TOOL],
+              "tool_choice": {"type": "function", "function": {"name": "a_much_longer_function_name_to_count"}}}),
+    ([USER], {"tool_choice": {"type": "function", "function": {"name": "get_weather"}}}),
+    ([USER], {"tools": [WEATHER_TOOL, RICH_TOOL], "tool_choice": {"type": "function", "function": {}}}),
 ]]
 
 MESSAGE_MODELS = (

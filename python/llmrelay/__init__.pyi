@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from llmrelay import exceptions as exceptions
@@ -248,6 +249,7 @@ def completion_cost(
     custom_llm_provider: Optional[str] = None,
     base_model: Optional[str] = None,
     service_tier: Optional[str] = None,
+    current_time: Optional[Union[datetime, float]] = None,
     **kwargs: Any,
 ) -> float: ...
 def cost_per_token(
@@ -270,6 +272,7 @@ def cost_per_token(
     audio_transcription_file_duration: Optional[float] = None,
     service_tier: Optional[str] = None,
     response: Optional[Any] = None,
+    current_time: Optional[Union[datetime, float]] = None,
 ) -> Tuple[float, float]: ...
 def token_counter(
     model: str = "",

@@ -111,21 +111,23 @@ pub(crate) fn get_llm_provider<'py>(
     let _ = litellm_params;
     ensure_overrides()?;
     let full = with_provider(model, custom_llm_provider);
-    let resolved = llmrelay::get_llm_provider(&full).map_err(|e| errors::to_py(py, e))?;
+    let resolved = llmrelay::catalog::get_llm_provider(&full, api_base, api_key)
+        .map_err(|e| errors::to_py(py, llmrelay::Error::from(e).with_model(&full)))?;
     let info = llmrelay::catalog::provider(resolved.provider);
-    let compatible = info.is_some_and(|p| {
-        p.api == llmrelay::catalog::ProviderApi::OpenAiCompatible && p.name != "openai"
-    });
+    let compatible = !resolved.known_endpoint
+        && info.is_some_and(|p| {
+            p.api == llmrelay::catalog::ProviderApi::OpenAiCompatible && p.name != "openai"
+        });
     let env = |name: Option<&str>| {
         name.and_then(|n| std::env::var(n).ok())
             .filter(|v| !v.is_empty())
     };
-    let key = api_key.or_else(|| {
+    let key = resolved.api_key.or_else(|| {
         compatible
             .then(|| env(info.and_then(|p| p.api_key_env)))
             .flatten()
     });
-    let base = api_base.or_else(|| {
+    let base = resolved.api_base.or_else(|| {
         compatible
             .then(|| {
                 env(info.and_then(|p| p.api_base_env))

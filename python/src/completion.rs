@@ -5,7 +5,11 @@
 //! blocking calls (waking to let Ctrl-C through), on the runtime for async
 //! ones. A `mock_response` call never starts the runtime.
 
-use llmrelay::{CallOptions, ChatRequest, ChatResponse, Client, EmbeddingRequest, Error};
+use std::time::Duration;
+
+use llmrelay::{
+    CallOptions, ChatRequest, ChatResponse, Client, EmbeddingRequest, Error, ErrorKind,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -30,6 +34,22 @@ struct Chat {
 enum Prepared {
     Run(Box<Chat>),
     Done(PyResult<Py<PyAny>>),
+    /// `mock_timeout=True`: raise `Timeout` once `after` has passed.
+    TimeOut {
+        after: Duration,
+        model: String,
+    },
+}
+
+/// How long `mock_timeout` waits when the call sets no timeout: LiteLLM's
+/// default `request_timeout` (6,000 s).
+const DEFAULT_MOCK_TIMEOUT: Duration = Duration::from_secs(6_000);
+
+/// The error `mock_timeout` raises, as LiteLLM's (`Timeout`, provider `openai`).
+fn mock_timeout_error(model: &str) -> Error {
+    Error::new(ErrorKind::Timeout, "This is a mock timeout error")
+        .with_model(model)
+        .with_provider("openai")
 }
 
 fn prepare(
@@ -50,6 +70,12 @@ fn prepare(
     match mock {
         Mock::Raise(err) => return Ok(Prepared::Done(Err(err))),
         Mock::Object(obj) => return Ok(Prepared::Done(Ok(mock_object(py, obj)?))),
+        Mock::Timeout => {
+            return Ok(Prepared::TimeOut {
+                after: options.timeout.unwrap_or(DEFAULT_MOCK_TIMEOUT),
+                model: model.to_owned(),
+            })
+        }
         Mock::Vector(_) | Mock::None => {}
     }
     let model = body
@@ -137,6 +163,18 @@ pub(crate) fn completion(
 ) -> PyResult<Py<PyAny>> {
     let chat = match prepare(py, model, messages, kwargs)? {
         Prepared::Done(result) => return result,
+        Prepared::TimeOut { after, model } => {
+            // Waited in slices with the GIL released, so Ctrl-C still stops it.
+            let deadline = std::time::Instant::now() + after;
+            loop {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return Err(errors::to_py(py, mock_timeout_error(&model)));
+                }
+                py.detach(|| std::thread::sleep(left.min(Duration::from_millis(100))));
+                py.check_signals()?;
+            }
+        }
         Prepared::Run(chat) => *chat,
     };
     let client = runtime::client();
@@ -172,6 +210,12 @@ pub(crate) fn _acompletion<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let chat = match prepare(py, model, messages, kwargs)? {
         Prepared::Done(result) => return Ok(Bound::new(py, Ready::new(result))?.into_any()),
+        Prepared::TimeOut { after, model } => {
+            return runtime::awaitable(py, async move {
+                tokio::time::sleep(after).await;
+                Ok(Outcome::Failed(mock_timeout_error(&model)))
+            })
+        }
         Prepared::Run(chat) => *chat,
     };
     if chat.local {
@@ -251,6 +295,13 @@ fn prepare_embedding(
             serde_json::from_value(v)
                 .map_err(|e| errors::value_error(format!("mock_response vector: {e}")))?,
         ),
+        // Only chat calls wait out the timeout (as LiteLLM's mock completion does).
+        Mock::Timeout => {
+            return Ok(PreparedEmbedding::Done(Err(errors::to_py(
+                py,
+                mock_timeout_error(&model),
+            ))))
+        }
         Mock::None => None,
     };
     // The SDK owns LiteLLM's embedding mock (an exception name raises it).

@@ -1,5 +1,7 @@
 //! LiteLLM's `cost_per_token` and `completion_cost`.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use llmrelay::catalog::Usage as Billing;
 use llmrelay::{ChatResponse, ServiceTier, Usage};
 use pyo3::prelude::*;
@@ -31,10 +33,50 @@ fn price(
     provider: Option<&str>,
     usage: &Billing,
     tier: ServiceTier,
+    at: SystemTime,
 ) -> PyResult<(f64, f64)> {
-    llmrelay::price_by_name(model, provider, usage, tier)
+    llmrelay::price_by_name(model, provider, usage, tier, at)
         .map(|cost| (cost.prompt, cost.completion))
         .map_err(|e| errors::not_mapped(py, e))
+}
+
+/// The billing moment: `current_time` (a `datetime`, naive ones read as UTC as
+/// LiteLLM reads them, or Unix seconds), else `fallback`, else now.
+fn billing_moment(
+    current_time: Option<&Bound<'_, PyAny>>,
+    fallback: Option<u64>,
+) -> PyResult<SystemTime> {
+    let Some(value) = current_time.filter(|v| !v.is_none()) else {
+        return Ok(match fallback.filter(|&s| s > 0) {
+            Some(secs) => UNIX_EPOCH + Duration::from_secs(secs),
+            None => SystemTime::now(),
+        });
+    };
+    let seconds: f64 = if value.hasattr("tzinfo")? {
+        let aware = if value.getattr("tzinfo")?.is_none() {
+            let utc = value
+                .py()
+                .import("datetime")?
+                .getattr("timezone")?
+                .getattr("utc")?;
+            let kwargs = PyDict::new(value.py());
+            kwargs.set_item("tzinfo", utc)?;
+            value.call_method("replace", (), Some(&kwargs))?
+        } else {
+            value.clone()
+        };
+        aware.call_method0("timestamp")?.extract()?
+    } else {
+        value
+            .extract()
+            .map_err(|_| value_error("current_time must be a datetime or Unix seconds"))?
+    };
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(value_error(format!(
+            "current_time {seconds} is not a moment after 1970"
+        )));
+    }
+    Ok(UNIX_EPOCH + Duration::from_secs_f64(seconds))
 }
 
 /// A usage object or dict (`Usage`, OpenAI's shape) in billing terms.
@@ -68,7 +110,8 @@ fn custom_price(prices: &Bound<'_, PyAny>, usage: &Billing) -> PyResult<(f64, f6
     completion_characters=None, cache_creation_input_tokens=0, cache_read_input_tokens=0,
     custom_cost_per_token=None, custom_cost_per_second=None, number_of_queries=None,
     usage_object=None, rerank_billed_units=None, call_type="completion",
-    audio_transcription_file_duration=None, service_tier=None, response=None
+    audio_transcription_file_duration=None, service_tier=None, response=None,
+    current_time=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn cost_per_token(
@@ -92,6 +135,7 @@ pub(crate) fn cost_per_token(
     audio_transcription_file_duration: Option<f64>,
     service_tier: Option<&str>,
     response: Option<&Bound<'_, PyAny>>,
+    current_time: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(f64, f64)> {
     let _ = (
         region_name,
@@ -125,6 +169,7 @@ pub(crate) fn cost_per_token(
         custom_llm_provider,
         &usage,
         tier(service_tier, call_type)?,
+        billing_moment(current_time, None)?,
     )
 }
 
@@ -136,7 +181,7 @@ pub(crate) fn cost_per_token(
     completion="", total_time=None, call_type="completion", region_name=None, size=None,
     quality=None, n=None, custom_cost_per_token=None, custom_cost_per_second=None,
     optimize_flag=false, custom_llm_provider=None, base_model=None, service_tier=None,
-    **_kwargs
+    current_time=None, **_kwargs
 ))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn completion_cost(
@@ -159,11 +204,12 @@ pub(crate) fn completion_cost(
     custom_llm_provider: Option<&str>,
     base_model: Option<&str>,
     service_tier: Option<&str>,
+    current_time: Option<&Bound<'_, PyAny>>,
     _kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<f64> {
     let _ = (is_streaming, region_name, size, quality, n, optimize_flag);
     ensure_overrides()?;
-    let (usage, response_model, response_tier, provider) =
+    let (usage, response_model, response_tier, provider, created) =
         match completion_response.filter(|r| !r.is_none()) {
             Some(r) => response_usage(py, r)?,
             None => {
@@ -182,6 +228,7 @@ pub(crate) fn completion_cost(
                     String::new(),
                     None,
                     None,
+                    None,
                 )
             }
         };
@@ -195,13 +242,15 @@ pub(crate) fn completion_cost(
     let model = base_model.or(model).unwrap_or(&response_model);
     let provider = custom_llm_provider.or(provider.as_deref());
     let tier = tier(service_tier.or(response_tier.as_deref()), call_type)?;
-    let (p, c) = price(py, model, provider, &usage, tier)?;
+    // A response is billed at the moment it was created.
+    let at = billing_moment(current_time, created)?;
+    let (p, c) = price(py, model, provider, &usage, tier, at)?;
     Ok(p + c)
 }
 
-type ResponseUsage = (Billing, String, Option<String>, Option<String>);
+type ResponseUsage = (Billing, String, Option<String>, Option<String>, Option<u64>);
 
-/// Usage, model, service tier and provider of a response object or dict.
+/// Usage, model, service tier, provider and creation time of a response object or dict.
 fn response_usage(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<ResponseUsage> {
     let provider = response
         .getattr("_hidden_params")
@@ -222,7 +271,13 @@ fn response_usage(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Respo
         let usage = chat.usage.as_ref().map(Usage::to_billing).ok_or_else(|| {
             errors::bad_request(py, &chat.model, "the response carries no usage to price")
         })?;
-        return Ok((usage, chat.model, chat.service_tier, provider));
+        return Ok((
+            usage,
+            chat.model,
+            chat.service_tier,
+            provider,
+            Some(chat.created),
+        ));
     }
     // An embedding (or other) response: prompt tokens only.
     let model = map
@@ -235,5 +290,12 @@ fn response_usage(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Respo
         .and_then(|u| u.get("prompt_tokens"))
         .and_then(Value::as_u64)
         .unwrap_or(0);
-    Ok((Billing::new(prompt_tokens, 0), model, None, provider))
+    let created = map.get("created").and_then(Value::as_u64);
+    Ok((
+        Billing::new(prompt_tokens, 0),
+        model,
+        None,
+        provider,
+        created,
+    ))
 }

@@ -434,6 +434,10 @@ fn new_fields<'py>(
     if let Some(kwargs) = kwargs {
         for (key, value) in kwargs.iter() {
             let name = key.cast::<PyString>()?.to_cow()?;
+            if value.is_none() && kind == Kind::Usage && counts_from_zero(kind, &name) {
+                // LiteLLM's `Usage(prompt_tokens=None)` reads as 0.
+                continue;
+            }
             let wrapped = match kind.child(&name) {
                 Some(child)
                     if value.is_instance_of::<PyDict>() || value.is_instance_of::<PyList>() =>
@@ -446,6 +450,13 @@ fn new_fields<'py>(
         }
     }
     Ok(data)
+}
+
+/// Whether `field` of `kind` is a count that starts at 0.
+fn counts_from_zero(kind: Kind, field: &str) -> bool {
+    kind.defaults()
+        .iter()
+        .any(|(name, initial)| *name == field && matches!(initial, Initial::Zero))
 }
 
 /// The object of `kind` for a JSON object (its fields after the defaults).

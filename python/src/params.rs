@@ -61,7 +61,6 @@ const IGNORED: &[&str] = &[
     "max_parallel_requests",
     "metadata",
     "mock_delay",
-    "mock_timeout",
     "mock_tool_calls",
     "model_info",
     "model_list",
@@ -92,6 +91,8 @@ pub(crate) enum Mock {
     Object(Py<PyAny>),
     /// An embedding vector (for `embedding(mock_response=[...])`).
     Vector(Value),
+    /// `mock_timeout=True`: wait out the call's timeout, then raise `Timeout`.
+    Timeout,
 }
 
 /// One call, parsed.
@@ -185,6 +186,12 @@ pub(crate) fn parse(
                 }
                 "fallbacks" => call.fallbacks = fallbacks(&value)?,
                 "mock_response" => mock(&value, &mut options, &mut call.mock)?,
+                // LiteLLM tests `mock_timeout is True`; anything else is no mock.
+                "mock_timeout" => {
+                    if value.is_instance_of::<pyo3::types::PyBool>() && value.is_truthy()? {
+                        call.mock = Mock::Timeout;
+                    }
+                }
                 "response_format" => {
                     body.insert(key, response_format(&value)?);
                 }

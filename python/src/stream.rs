@@ -140,9 +140,26 @@ pub(crate) fn stream_chunk_builder(
 ) -> PyResult<Py<PyAny>> {
     let _ = (start_time, end_time);
     crate::catalog::ensure_overrides()?;
+    // LiteLLM raises its APIError for anything it cannot build from (no
+    // chunk list, a chunk of another shape); an empty list builds nothing.
+    let cannot_build = |why: String| {
+        errors::new_error(
+            py,
+            "APIError",
+            &format!("Error building chunks for logging/streaming usage calculation: {why}"),
+            None,
+            None,
+        )
+    };
+    if chunks.is_none() {
+        return Err(cannot_build("no chunks were given (None)".to_owned()));
+    }
     let mut parsed = Vec::new();
     let mut provider = None;
-    for item in chunks.try_iter()? {
+    let items = chunks
+        .try_iter()
+        .map_err(|e| cannot_build(format!("chunks must be a list: {e}")))?;
+    for item in items {
         let item = item?;
         if provider.is_none() {
             provider = item
@@ -152,7 +169,7 @@ pub(crate) fn stream_chunk_builder(
                 .and_then(|p| p.extract::<String>().ok());
         }
         let chunk: ChatChunk = serde_json::from_value(crate::convert::to_value(&item)?)
-            .map_err(|e| errors::value_error(format!("not a stream chunk: {e}")))?;
+            .map_err(|e| cannot_build(format!("not a stream chunk: {e}")))?;
         parsed.push(chunk);
     }
     let Some(mut built) = llmrelay::stream_chunk_builder(&parsed) else {

@@ -56,14 +56,19 @@ pub(crate) fn token_counter(
     let _ = (
         custom_tokenizer,
         count_response_tokens,
-        tool_choice,
         use_default_image_token_count,
     );
     ensure_overrides()?;
     let model = model.to_owned();
+    let tools = tools.filter(|t| !t.is_none());
+    let raw_choice = tool_choice.filter(|c| !c.is_none());
+    let tool_choice = match raw_choice {
+        Some(choice) => Some(convert::to_value(choice)?),
+        None => None,
+    };
     let counted = if let Some(messages) = messages.filter(|m| !m.is_none()) {
         let messages = array(convert::to_value(messages)?, "messages")?;
-        let tools = match tools.filter(|t| !t.is_none()) {
+        let tools = match tools {
             Some(t) => Some(array(convert::to_value(t)?, "tools")?),
             None => None,
         };
@@ -75,8 +80,20 @@ pub(crate) fn token_counter(
                     tools: tools.as_deref(),
                 },
             )
+            .map(|n| {
+                n + tool_choice
+                    .as_ref()
+                    .map_or(0, |c| llmrelay::tool_choice_tokens(&model, c))
+            })
         })
     } else if let Some(text) = text.filter(|t| !t.is_none()) {
+        // LiteLLM's rule: tools belong to a conversation, not to a text.
+        let truthy = |v: Option<&Bound<'_, PyAny>>| v.map_or(Ok(false), |v| v.is_truthy());
+        if truthy(tools)? || truthy(raw_choice)? {
+            return Err(value_error(
+                "tools or tool_choice cannot be set if using text",
+            ));
+        }
         let text = text_of(text)?;
         py.detach(|| llmrelay::token_counter(&model, TokenInput::Text(&text)))
     } else {

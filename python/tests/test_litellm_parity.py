@@ -92,8 +92,6 @@ def test_get_max_tokens(litellm, chat_models):
 def test_cost_per_token(litellm, chat_models, usage):
     compared, mismatches = 0, []
     for model in chat_models:
-        if "off_peak_pricing" in (litellm.model_cost.get(model) or {}):
-            continue  # LiteLLM prices these by the clock
         try:
             theirs = litellm.cost_per_token(model=model, **usage)
         except Exception:
@@ -117,9 +115,9 @@ def test_completion_cost(litellm, chat_models):
         info = litellm.model_cost.get(model) or {}
         if info.get("mode") != "chat" or not info.get("input_cost_per_token"):
             continue
-        if any("off_peak" in key or "uplift" in key or "multiplier" in key for key in info):
-            # Clock- and region-dependent prices LiteLLM's completion_cost
-            # applies; the catalog's cost model states it leaves them out.
+        if any("uplift" in key or "multiplier" in key for key in info):
+            # Region-dependent prices LiteLLM's completion_cost applies; the
+            # catalog's cost model states it leaves them out.
             continue
         try:
             theirs_response = litellm.completion(model=model, messages=messages, mock_response="hi there")
@@ -141,6 +139,53 @@ def test_completion_cost(litellm, chat_models):
             mismatches.append((model, ours, from_litellm_object, theirs))
     assert compared > 50
     assert not mismatches, mismatches[:20]
+
+
+#: Instants inside and outside DeepSeek's and Tencent's off-peak windows:
+#: Monday 00:30 (off), 01:30 (peak), 04:00 (off), 05:59:59 (off), 06:00 (peak),
+#: 09:59 (peak), 10:00 (off); Friday 17:00 UTC (Saturday in Shanghai); Sunday 07:00.
+OFF_PEAK_INSTANTS = [
+    (2025, 1, 13, 0, 30, 0), (2025, 1, 13, 1, 30, 0), (2025, 1, 13, 4, 0, 0), (2025, 1, 13, 5, 59, 59),
+    (2025, 1, 13, 6, 0, 0), (2025, 1, 13, 9, 59, 0), (2025, 1, 13, 10, 0, 0), (2025, 1, 17, 17, 0, 0),
+    (2025, 1, 19, 7, 0, 0),
+]
+
+
+def test_off_peak_prices_follow_the_billing_moment(litellm):
+    from datetime import datetime, timezone
+
+    from litellm._internal_context import pinned_billing_time
+
+    models = sorted({
+        k if k.startswith(v["litellm_provider"] + "/") else "%s/%s" % (v["litellm_provider"], k)
+        for k, v in litellm.model_cost.items()
+        if isinstance(v, dict) and v.get("off_peak_pricing")
+    })
+    assert len(models) >= 5
+    usage = dict(prompt_tokens=5000, completion_tokens=300, cache_read_input_tokens=1500)
+    figures, mismatches = set(), []
+    for model in models:
+        for parts in OFF_PEAK_INSTANTS:
+            moment = datetime(*parts, tzinfo=timezone.utc)
+            with pinned_billing_time(moment):
+                theirs = litellm.cost_per_token(model=model, **usage)
+                response = litellm.completion(model=model, messages=[{"role": "user", "content": "hi"}],
+                                              mock_response="hi there")
+                theirs_total = litellm.completion_cost(completion_response=response)
+            ours = llmrelay.cost_per_token(model=model, current_time=moment, **usage)
+            naive = llmrelay.cost_per_token(model=model, current_time=moment.replace(tzinfo=None), **usage)
+            unix = llmrelay.cost_per_token(model=model, current_time=moment.timestamp(), **usage)
+            # A response is billed at its own `created` moment.
+            response.created = int(moment.timestamp())
+            ours_total = llmrelay.completion_cost(completion_response=response, model=model)
+            figures.add((model, ours))
+            if not (ours == naive == unix and all(map(close, ours, theirs)) and close(ours_total, theirs_total)):
+                mismatches.append((model, moment, ours, naive, unix, theirs, ours_total, theirs_total))
+    assert not mismatches, mismatches[:10]
+    # Both sides of the windows were exercised: two figures per model.
+    assert len(figures) == 2 * len(models), figures
+    with pytest.raises(ValueError):
+        llmrelay.cost_per_token(model=models[0], prompt_tokens=1, current_time="noon")
 
 
 def test_token_counter(litellm):

@@ -14,6 +14,7 @@
 
 pub mod cost;
 pub mod litellm_format;
+mod litellm_provider;
 mod model;
 mod provider;
 mod registry;
@@ -21,7 +22,8 @@ mod resolve;
 pub mod schema;
 pub mod suggest;
 
-pub use cost::{cost_per_token, Cost, CostError, ServiceTier, Usage};
+pub use cost::{cost_per_token, cost_per_token_at, Cost, CostError, ServiceTier, Usage};
+pub use litellm_provider::{get_llm_provider, get_llm_provider_with, LlmProvider};
 pub use model::{Mode, ModelInfo, PriceTier};
 pub use provider::{ProviderApi, ProviderInfo};
 pub use registry::{

@@ -14,6 +14,24 @@ pub const MAX_MODEL_NAME: usize = 512;
 /// How many "did you mean" names an error carries.
 const SUGGESTIONS: usize = 3;
 
+/// Names LiteLLM's `get_model_info` reads as another entry before anything
+/// else (its `azure_llms` and `azure_embedding_models`): Azure's own spellings
+/// of OpenAI models, and Azure deployments named after a newer model.
+const AZURE_SPELLINGS: &[(&str, &str)] = &[
+    ("ada", "azure/ada"),
+    ("azure/gpt-41", "gpt-4.1"),
+    ("azure/gpt-41-mini", "gpt-4.1-mini"),
+    ("azure/gpt-41-nano", "gpt-4.1-nano"),
+    ("gpt-35-turbo", "azure/gpt-35-turbo"),
+    ("gpt-35-turbo-instruct", "azure/gpt-35-turbo-instruct"),
+];
+
+/// The catch-all model name LiteLLM routes to OpenAI (a proxy's `*` route).
+const CATCH_ALL: &str = "*";
+
+/// The provider slug of a LiteLLM proxy.
+const PROXY: &str = "litellm_proxy";
+
 /// Provider route segments LiteLLM accepts between the provider and the model
 /// (`bedrock/converse/<model>`); they choose an API, not a model.
 const ROUTE_SEGMENTS: &[(&str, &[&str])] = &[("bedrock", &["converse/", "invoke/"])];
@@ -121,7 +139,17 @@ pub fn resolve(model: &str) -> Result<Resolved<'_>, ResolveError> {
     if let Some(info) = get(name) {
         return Ok(resolved_entry(info));
     }
+    if let Some(resolved) = azure_spelling(name).or_else(|| fine_tuned(name)) {
+        return Ok(resolved);
+    }
     let Some((prefix, rest)) = name.split_once('/') else {
+        if name == CATCH_ALL {
+            return Ok(Resolved {
+                provider: "openai",
+                model: name,
+                info: None,
+            });
+        }
         return Err(ResolveError::UnknownModel {
             model: shorten(name),
             suggestions: suggest(name, SUGGESTIONS),
@@ -139,10 +167,50 @@ pub fn resolve(model: &str) -> Result<Resolved<'_>, ResolveError> {
     if let Some(info) = lookup_under(provider.name, rest) {
         return Ok(resolved_entry(info));
     }
+    // A LiteLLM proxy serves other providers' models under their own names:
+    // LiteLLM describes and prices `litellm_proxy/gpt-4o` as `gpt-4o`.
+    let info = match provider.name {
+        PROXY if !rest.starts_with(PROXY) => resolve(rest).ok().and_then(|r| r.info),
+        _ => None,
+    };
     Ok(Resolved {
         provider: provider.name,
         model: rest,
-        info: None,
+        info,
+    })
+}
+
+/// An Azure spelling (`gpt-35-turbo`, `ada`, `azure/gpt-41`): served by Azure
+/// under the name given, described and priced by the entry LiteLLM maps it to.
+fn azure_spelling(name: &str) -> Option<Resolved<'_>> {
+    let target = AZURE_SPELLINGS
+        .binary_search_by(|(spelling, _)| (*spelling).cmp(name))
+        .ok()
+        .map(|i| AZURE_SPELLINGS[i].1)?;
+    let info = get(target).map(follow_alias)?;
+    Some(Resolved {
+        provider: "azure",
+        model: name.strip_prefix("azure/").unwrap_or(name),
+        info: Some(info),
+    })
+}
+
+/// An OpenAI fine-tuned model (`ft:gpt-4o-mini-2024-07-18:org:suffix:id`,
+/// optionally `openai/`-prefixed): described and priced as its base model's
+/// fine-tuning entry (`ft:gpt-4o-mini-2024-07-18`), as LiteLLM strips the
+/// name to find it; the full name is what the provider is sent.
+fn fine_tuned(name: &str) -> Option<Resolved<'_>> {
+    let model = name.strip_prefix("openai/").unwrap_or(name);
+    let base = model.strip_prefix("ft:")?.split(':').next()?;
+    let key_len = "ft:".len() + base.len();
+    if base.is_empty() || key_len == model.len() {
+        return None;
+    }
+    let info = get(&model[..key_len]).map(follow_alias)?;
+    Some(Resolved {
+        provider: info.provider,
+        model,
+        info: Some(info),
     })
 }
 

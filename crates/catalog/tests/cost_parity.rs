@@ -7,15 +7,28 @@
 //! case must come out of [`llmrelay_catalog::cost_per_token`] equal to
 //! LiteLLM's figure within 1e-12 relative (or 1e-15 absolute).
 //!
+//! `tests/data/litellm_off_peak_cases.jsonl` holds the same for the entries
+//! with `off_peak_pricing`, each priced at a fixed set of instants inside and
+//! outside every window (`bench/oracle/litellm_off_peak_cases.py`); those cases
+//! carry their moment (`at`, Unix seconds), the others were priced by LiteLLM
+//! at [`PEAK`].
+//!
 //! The one accepted difference: an entry that states no price at all is
 //! `CostError::NoPricing` here, where LiteLLM reports a cost of 0; such a case
 //! passes only if LiteLLM's figures are both 0.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use llmrelay_catalog::{cost_per_token, CostError, ServiceTier, Usage};
+use std::time::{Duration, UNIX_EPOCH};
+
+use llmrelay_catalog::{cost_per_token_at, CostError, ServiceTier, Usage};
 use serde::Deserialize;
 
 const CASES: &str = include_str!("data/litellm_cost_cases.jsonl");
+const OFF_PEAK_CASES: &str = include_str!("data/litellm_off_peak_cases.jsonl");
+
+/// The moment the oracle pins for the cases without `at`: Wednesday
+/// 2025-01-15 07:00 UTC, outside every off-peak window of the manifest.
+const PEAK: u64 = 1_736_924_400;
 
 /// Fewer cases than this means the data file was truncated or mostly skipped.
 const MIN_CASES: usize = 25_000;
@@ -25,6 +38,7 @@ struct Case {
     model: String,
     usage: Usage,
     service_tier: String,
+    at: Option<u64>,
     prompt_cost: f64,
     completion_cost: f64,
 }
@@ -34,12 +48,17 @@ fn close(ours: f64, theirs: f64) -> bool {
     diff <= 1e-15 || diff <= 1e-12 * ours.abs().max(theirs.abs())
 }
 
-#[test]
-fn cost_per_token_matches_litellm() {
+struct Outcome {
+    checked: usize,
+    models: std::collections::BTreeSet<String>,
+    mismatches: Vec<String>,
+}
+
+fn replay(cases: &str) -> Outcome {
     let mut checked = 0usize;
     let mut models = std::collections::BTreeSet::new();
     let mut mismatches: Vec<String> = Vec::new();
-    for (n, line) in CASES
+    for (n, line) in cases
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -53,7 +72,8 @@ fn cost_per_token_matches_litellm() {
         };
         checked += 1;
         models.insert(case.model.clone());
-        let ok = match cost_per_token(info, &case.usage, tier) {
+        let at = UNIX_EPOCH + Duration::from_secs(case.at.unwrap_or(PEAK));
+        let ok = match cost_per_token_at(info, &case.usage, tier, at) {
             Ok(cost) => {
                 close(cost.prompt, case.prompt_cost) && close(cost.completion, case.completion_cost)
             }
@@ -64,13 +84,32 @@ fn cost_per_token_matches_litellm() {
             }
         };
         if !ok {
-            let ours = cost_per_token(info, &case.usage, tier);
+            let ours = cost_per_token_at(info, &case.usage, tier, at);
             mismatches.push(format!(
-                "{} [{}] {tier} {:?}: ours {ours:?}, LiteLLM prompt {} completion {}",
-                case.model, info.provider, case.usage, case.prompt_cost, case.completion_cost
+                "{} [{}] {tier} at {:?} {:?}: ours {ours:?}, LiteLLM prompt {} completion {}",
+                case.model,
+                info.provider,
+                case.at,
+                case.usage,
+                case.prompt_cost,
+                case.completion_cost
             ));
         }
     }
+    Outcome {
+        checked,
+        models,
+        mismatches,
+    }
+}
+
+fn assert_no_mismatches(
+    Outcome {
+        checked,
+        mismatches,
+        ..
+    }: &Outcome,
+) {
     assert!(
         mismatches.is_empty(),
         "{} of {checked} cases differ from LiteLLM; first ones:\n{}",
@@ -82,6 +121,15 @@ fn cost_per_token_matches_litellm() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn cost_per_token_matches_litellm() {
+    let outcome = replay(CASES);
+    assert_no_mismatches(&outcome);
+    let Outcome {
+        checked, models, ..
+    } = outcome;
     assert!(checked >= MIN_CASES, "only {checked} cases checked");
     assert!(
         models.len() >= 3_500,
@@ -89,4 +137,32 @@ fn cost_per_token_matches_litellm() {
         models.len()
     );
     println!("{checked} cases over {} models match LiteLLM", models.len());
+}
+
+#[test]
+fn off_peak_prices_match_litellm_at_every_instant() {
+    let outcome = replay(OFF_PEAK_CASES);
+    assert_no_mismatches(&outcome);
+    assert!(
+        outcome.checked >= 6_000,
+        "only {} cases checked",
+        outcome.checked
+    );
+    assert!(
+        outcome.models.len() >= 10,
+        "only {} models",
+        outcome.models.len()
+    );
+    // The instants are both inside and outside the windows: the same usage is
+    // billed at two different figures.
+    let figures: std::collections::BTreeSet<String> = OFF_PEAK_CASES
+        .lines()
+        .filter(|l| {
+            l.contains("\"model\":\"deepseek-flash\"")
+                && l.contains("\"usage\":{\"completion_tokens\":500,\"prompt_tokens\":1000}")
+        })
+        .filter_map(|l| l.split("\"prompt_cost\":").nth(1))
+        .map(|rest| rest.split(',').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(figures.len(), 2, "{figures:?}");
 }

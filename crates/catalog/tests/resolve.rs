@@ -169,3 +169,56 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn fine_tuned_names_resolve_to_their_base_entry() {
+    for (name, base, provider) in [
+        (
+            "ft:gpt-3.5-turbo:my-org:custom_suffix:id",
+            "ft:gpt-3.5-turbo",
+            "openai",
+        ),
+        (
+            "openai/ft:gpt-4o-2024-08-06:org::id1",
+            "ft:gpt-4o-2024-08-06",
+            "openai",
+        ),
+        (
+            "ft:gpt-4o-mini-2024-07-18:org:custom:id",
+            "ft:gpt-4o-mini-2024-07-18",
+            "openai",
+        ),
+        (
+            "ft:babbage-002:my-org::id",
+            "ft:babbage-002",
+            "text-completion-openai",
+        ),
+    ] {
+        let r = resolve(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(r.info.map(|i| i.key), Some(base), "{name}");
+        assert_eq!(r.provider, provider, "{name}");
+        // The provider is sent the fine-tuned model, not its base.
+        assert_eq!(r.model, name.trim_start_matches("openai/"), "{name}");
+    }
+    // No base entry, or no suffix: not a fine-tuned name of a known base.
+    assert!(resolve("ft:unknown-base:org::x").is_err());
+    assert!(matches!(
+        resolve("ft:"),
+        Err(ResolveError::UnknownModel { .. })
+    ));
+}
+
+#[test]
+fn azure_spellings_and_the_catch_all_resolve_like_litellm() {
+    let r = resolve("gpt-35-turbo").unwrap();
+    assert_eq!((r.provider, r.model), ("azure", "gpt-35-turbo"));
+    assert_eq!(r.info.unwrap().key, "azure/gpt-35-turbo");
+    let r = resolve("ada").unwrap();
+    assert_eq!(r.info.unwrap().key, "azure/ada");
+    let r = resolve("azure/gpt-41-mini").unwrap();
+    assert_eq!((r.provider, r.model), ("azure", "gpt-41-mini"));
+    assert_eq!(r.info.unwrap().key, "gpt-4.1-mini");
+    let r = resolve("*").unwrap();
+    assert_eq!((r.provider, r.model, r.info), ("openai", "*", None));
+    assert!(resolve("babbage").is_err());
+}

@@ -194,3 +194,32 @@ fn hostile_model_names_are_errors_not_crashes() {
         assert!(!stderr(&out).is_empty());
     }
 }
+
+#[test]
+fn cost_bills_off_peak_prices_at_the_given_moment() {
+    // LiteLLM 1.110.2's figures (crates/catalog/tests/data/litellm_off_peak_cases.jsonl):
+    // deepseek-flash, 1000 in / 500 out, Monday 2025-01-13 00:30 UTC (off-peak)
+    // and 01:30 UTC (peak).
+    let at = |moment: &str| {
+        stdout_json(&[
+            "cost",
+            "deepseek-flash",
+            "--input",
+            "1000",
+            "--output",
+            "500",
+            "--at",
+            moment,
+            "--json",
+        ])
+    };
+    let off_peak = at("2025-01-13T00:30:00Z");
+    assert!((off_peak["prompt_cost"].as_f64().unwrap() - 0.00015).abs() < 1e-15);
+    assert!((off_peak["completion_cost"].as_f64().unwrap() - 0.0003).abs() < 1e-15);
+    let peak = at("1736731800");
+    assert!((peak["prompt_cost"].as_f64().unwrap() - 0.0003).abs() < 1e-15);
+    assert!((peak["completion_cost"].as_f64().unwrap() - 0.0006).abs() < 1e-15);
+    let out = llmrelay(&["cost", "deepseek-flash", "--input", "1", "--at", "noon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("RFC 3339"), "{}", stderr(&out));
+}

@@ -2,6 +2,8 @@
 //! model name, and the cost the client attaches to every answer once it is
 //! parsed (the same code for every provider; providers never price).
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use llmrelay_catalog::{Cost, ModelInfo, ServiceTier, Usage};
 
 use crate::types::{ChatResponse, EmbeddingResponse};
@@ -12,15 +14,29 @@ use crate::model_info::model_info;
 /// What `usage` costs on `model` at `tier`, split into prompt and completion
 /// dollars exactly as LiteLLM computes them (cached reads and cache creation
 /// at their own rates, tiered prices past their thresholds).
+/// Billed now: prices with off-peak windows depend on the moment (see
+/// [`cost_per_token_at`]).
 pub fn cost_per_token(model: &str, usage: &Usage, tier: ServiceTier) -> Result<Cost, Error> {
+    cost_per_token_at(model, usage, tier, SystemTime::now())
+}
+
+/// [`cost_per_token`] for a request billed at `at` (off-peak windows are
+/// read at that moment).
+pub fn cost_per_token_at(
+    model: &str,
+    usage: &Usage,
+    tier: ServiceTier,
+    at: SystemTime,
+) -> Result<Cost, Error> {
     let info = model_info(model)?;
-    llmrelay_catalog::cost_per_token(info, usage, tier)
+    llmrelay_catalog::cost_per_token_at(info, usage, tier, at)
         .map_err(|e| Error::from(e).with_model(model))
 }
 
 /// LiteLLM's `completion_cost`: what `response` cost, priced on `model` (or
-/// the model the response names). A response that already carries its cost
-/// returns it.
+/// the model the response names), billed at the moment the response was
+/// created (its `created` field; now when that is 0). A response that already
+/// carries its cost returns it.
 pub fn completion_cost(response: &ChatResponse, model: Option<&str>) -> Result<f64, Error> {
     if let Some(cost) = response.cost {
         return Ok(cost);
@@ -33,24 +49,30 @@ pub fn completion_cost(response: &ChatResponse, model: Option<&str>) -> Result<f
         )
         .with_model(model)
     })?;
-    cost_per_token(model, &usage.to_billing(), tier_of(response)).map(|c| c.total())
+    let at = match response.created {
+        0 => SystemTime::now(),
+        secs => UNIX_EPOCH + Duration::from_secs(secs),
+    };
+    cost_per_token_at(model, &usage.to_billing(), tier_of(response), at).map(|c| c.total())
 }
 
 /// LiteLLM's pricing of `usage` by name, as its Python helpers do it: the
 /// name is tried as `provider/model` first when a provider is given, and a
 /// catalog entry that states no price costs 0.
+/// `at` is the moment billed (off-peak windows).
 pub fn price_by_name(
     model: &str,
     provider: Option<&str>,
     usage: &Usage,
     tier: ServiceTier,
+    at: SystemTime,
 ) -> Result<Cost, Error> {
     if let Some(p) = provider.filter(|p| !p.is_empty() && !model.starts_with(&format!("{p}/"))) {
-        if let Ok(cost) = cost_per_token(&format!("{p}/{model}"), usage, tier) {
+        if let Ok(cost) = cost_per_token_at(&format!("{p}/{model}"), usage, tier, at) {
             return Ok(cost);
         }
     }
-    match cost_per_token(model, usage, tier) {
+    match cost_per_token_at(model, usage, tier, at) {
         Err(_) if is_unpriced(model) => Ok(Cost::default()),
         other => other,
     }

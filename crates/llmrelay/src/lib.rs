@@ -35,7 +35,9 @@ mod transport;
 pub mod types;
 
 pub use client::Client;
-pub use cost::{completion_cost, cost_per_token, custom_cost, is_unpriced, price_by_name};
+pub use cost::{
+    completion_cost, cost_per_token, cost_per_token_at, custom_cost, is_unpriced, price_by_name,
+};
 pub use error::{Error, ErrorKind, MAX_UPSTREAM_BODY};
 pub use llmrelay_catalog as catalog;
 pub use llmrelay_catalog::{Cost, ServiceTier};
@@ -48,7 +50,7 @@ pub use model_info::{
 };
 pub use options::{AwsOptions, CallOptions, ClientConfig, Headers, Secret, VertexOptions};
 pub use stream::{stream_chunk_builder, ChatStream};
-pub use tokens::{decode, encode, token_counter, TokenInput};
+pub use tokens::{decode, encode, token_counter, tool_choice_tokens, TokenInput};
 pub use types::{
     ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Message, Role, Usage,
 };

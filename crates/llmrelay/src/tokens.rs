@@ -49,6 +49,14 @@ pub fn token_counter(model: &str, input: TokenInput<'_>) -> Result<usize, Error>
     }
 }
 
+/// The tokens LiteLLM's `token_counter(messages=..., tool_choice=...)` adds
+/// for `tool_choice` on `model` (1 for `"none"`, 7 plus the name for a named
+/// function, none for most chat-template models); add it to the messages' count.
+pub fn tool_choice_tokens(model: &str, tool_choice: &Value) -> usize {
+    let (enc, name) = encoding(model);
+    llmrelay_tokens::count_tool_choice(enc, &name, tool_choice)
+}
+
 /// LiteLLM's `encode`: the token ids of `text` for `model`. A pathological
 /// input (a whitespace run tiktoken cannot split) is an error, not a crash.
 pub fn encode(model: &str, text: &str) -> Result<Vec<u32>, Error> {

@@ -1,10 +1,10 @@
-//! The tiktoken encodings, built on first use, and plain-text encode, decode and count.
+//! The tiktoken encodings (tables laid out at build time, see `vocab.rs`)
+//! and plain-text encode, decode and count.
 
 use std::fmt;
 use std::str::FromStr;
 
-use tiktoken_rs::CoreBPE;
-
+use crate::bpe::{self, Bpe};
 use crate::TokenError;
 
 /// A tiktoken byte-pair encoding.
@@ -49,16 +49,13 @@ impl Encoding {
         }
     }
 
-    /// The encoder, built the first time any call needs it (its ranks are
-    /// parsed then) and kept for the life of the process.
-    fn bpe(self) -> &'static CoreBPE {
-        // tiktoken-rs keeps one lazily built instance per encoding; its ranks
-        // are compiled in, so building cannot fail for lack of a file.
+    /// The encoder: static tables, and a pattern compiled on first use.
+    fn bpe(self) -> &'static Bpe {
         match self {
-            Encoding::O200kBase => tiktoken_rs::o200k_base_singleton(),
-            Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),
-            Encoding::P50kBase => tiktoken_rs::p50k_base_singleton(),
-            Encoding::R50kBase => tiktoken_rs::r50k_base_singleton(),
+            Encoding::O200kBase => &bpe::O200K_BASE,
+            Encoding::Cl100kBase => &bpe::CL100K_BASE,
+            Encoding::P50kBase => &bpe::P50K_BASE,
+            Encoding::R50kBase => &bpe::R50K_BASE,
         }
     }
 }
@@ -108,7 +105,13 @@ pub fn encode(enc: Encoding, text: &str) -> Result<Vec<u32>, TokenError> {
             return Err(TokenError::WhitespaceRunTooLong { length: longest });
         }
     }
-    Ok(enc.bpe().encode_ordinary(text))
+    // Past the guard above the regex engine cannot give up; if it did, the
+    // cause could only be a whitespace run.
+    enc.bpe()
+        .encode_ordinary(text)
+        .map_err(|_| TokenError::WhitespaceRunTooLong {
+            length: longest_whitespace_run(text),
+        })
 }
 
 /// The longest run of characters the splitting regex's `\s` matches
@@ -132,10 +135,7 @@ pub fn decode(enc: Encoding, tokens: &[u32]) -> Result<String, TokenError> {
     let bytes = enc
         .bpe()
         .decode_bytes(tokens)
-        .map_err(|error| TokenError::InvalidTokenId {
-            id: error.token,
-            encoding: enc,
-        })?;
+        .map_err(|id| TokenError::InvalidTokenId { id, encoding: enc })?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
@@ -193,16 +193,19 @@ pub fn count_text(enc: Encoding, text: &str) -> usize {
 /// Counts `text` exactly, one 1,024-character chunk at a time.
 fn count_chunked(enc: Encoding, text: &str) -> usize {
     let bpe = enc.bpe();
+    // A 1,024-character chunk is far below the regex engine's backtracking
+    // limit, so the partial count of an `Err` is never taken in practice.
+    let count = |chunk: &str| bpe.count(chunk).unwrap_or_else(|partial| partial);
     let mut total = 0;
     let mut chunk_start = 0;
     for (seen, (offset, _)) in text.char_indices().enumerate() {
         if seen > 0 && seen % CHUNK_CHARS == 0 {
-            total += bpe.encode_ordinary(&text[chunk_start..offset]).len();
+            total += count(&text[chunk_start..offset]);
             chunk_start = offset;
         }
     }
     if chunk_start < text.len() {
-        total += bpe.encode_ordinary(&text[chunk_start..]).len();
+        total += count(&text[chunk_start..]);
     }
     total
 }

@@ -35,13 +35,16 @@
 //! of whitespace characters: an error, where counting has no limit.
 #![warn(missing_docs)]
 
+mod bpe;
 mod chat_template;
 mod encoding;
 mod image;
 mod messages;
 mod model;
 mod pyfmt;
+mod table_hash;
 mod tools;
+mod vocab;
 
 pub use encoding::{count_text, decode, encode, Encoding, MAX_WHITESPACE_RUN};
 pub use messages::count_messages;

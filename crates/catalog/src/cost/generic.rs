@@ -8,6 +8,7 @@
 //! writes (the 1-hour share at its own rate), audio and image input, and on the
 //! completion side text, audio, reasoning and image output.
 
+use super::off_peak::OffPeakRates;
 use super::prices::{band_price, band_rate, exceeds, select_band, threshold_of, tier_key, Prices};
 use super::{Cost, Usage};
 
@@ -26,6 +27,8 @@ pub(super) struct Options {
     pub tier: Option<&'static str>,
     /// Bill the higher tier from the threshold itself on (xAI), not above it.
     pub inclusive: bool,
+    /// The entry's off-peak rates, when the request falls in an off-peak window.
+    pub off_peak: Option<OffPeakRates>,
 }
 
 /// The per-token rates a request is billed at.
@@ -52,16 +55,24 @@ fn rates(prices: &Prices<'_>, prompt: i128, opts: Options) -> Rates {
     if let Some(band) = priced_band(prices, prompt) {
         // A band bills every token of the request at its rates; the service
         // tier plays no part. Missing cache rates fall back to the band's input.
-        let cache_write = band_rate(band, CACHE_WRITE, Some(INPUT));
-        return Rates {
-            input: band_rate(band, INPUT, None),
-            output: match band_price(band, OUTPUT) {
-                Some(rate) => rate,
-                None => prices.unit(OUTPUT, Some(0.0)).unwrap_or(0.0),
+        // Off-peak rates replace the band's for the whole request; the
+        // band's own 1-hour write rate survives them.
+        let rates = off_peak(
+            Rates {
+                input: band_rate(band, INPUT, None),
+                output: match band_price(band, OUTPUT) {
+                    Some(rate) => rate,
+                    None => prices.unit(OUTPUT, Some(0.0)).unwrap_or(0.0),
+                },
+                cache_read: band_rate(band, CACHE_READ, Some(INPUT)),
+                cache_write: band_rate(band, CACHE_WRITE, Some(INPUT)),
+                cache_write_1h: 0.0,
             },
-            cache_read: band_rate(band, CACHE_READ, Some(INPUT)),
-            cache_write,
-            cache_write_1h: band_price(band, CACHE_WRITE_1H).unwrap_or(cache_write),
+            opts.off_peak,
+        );
+        return Rates {
+            cache_write_1h: band_price(band, CACHE_WRITE_1H).unwrap_or(rates.cache_write),
+            ..rates
         };
     }
 
@@ -95,16 +106,39 @@ fn rates(prices: &Prices<'_>, prompt: i128, opts: Options) -> Rates {
         }
     }
 
-    // A cache price the provider does not publish is billed as plain input.
-    let cache_write = cache_write.unwrap_or(input);
+    // A cache price the provider does not publish is billed as plain input
+    // (the off-peak input while a window is open).
+    let missing_cache_rate = opts.off_peak.and_then(|o| o.input).unwrap_or(input);
+    let rates = off_peak(
+        Rates {
+            input,
+            output,
+            cache_read: cache_read.unwrap_or(missing_cache_rate),
+            cache_write: cache_write.unwrap_or(missing_cache_rate),
+            cache_write_1h: 0.0,
+        },
+        opts.off_peak,
+    );
     Rates {
-        input,
-        output,
-        cache_read: cache_read.unwrap_or(input),
-        cache_write,
         cache_write_1h: prices
             .unit(&cache_write_1h_key, None)
-            .unwrap_or(cache_write),
+            .unwrap_or(rates.cache_write),
+        ..rates
+    }
+}
+
+/// LiteLLM's `apply_off_peak_pricing`: each rate the open block states
+/// replaces the one resolved so far.
+fn off_peak(rates: Rates, open: Option<OffPeakRates>) -> Rates {
+    let Some(o) = open else {
+        return rates;
+    };
+    Rates {
+        input: o.input.unwrap_or(rates.input),
+        output: o.output.unwrap_or(rates.output),
+        cache_read: o.cache_read.unwrap_or(rates.cache_read),
+        cache_write: o.cache_write.unwrap_or(rates.cache_write),
+        cache_write_1h: rates.cache_write_1h,
     }
 }
 
@@ -254,11 +288,15 @@ fn completion_cost(prices: &Prices<'_>, usage: &Usage, rates: &Rates, opts: Opti
     cost
 }
 
-/// LiteLLM's `_resolve_billed_reasoning_rate`: the band's reasoning (or
+/// LiteLLM's `_resolve_billed_reasoning_rate`: an open off-peak block's
+/// reasoning rate, else the band's reasoning (or
 /// output) rate, else the tier's reasoning rate, else the tier's output rate
 /// when the tier prices output itself, else the standard reasoning rate, else
 /// the output rate.
 fn reasoning_rate(prices: &Prices<'_>, prompt: i128, opts: Options, output: f64) -> f64 {
+    if let Some(rate) = opts.off_peak.and_then(|o| o.reasoning) {
+        return rate;
+    }
     if let Some(band) = priced_band(prices, prompt) {
         if band_price(band, REASONING).is_some() || band_price(band, OUTPUT).is_some() {
             return band_rate(band, REASONING, Some(OUTPUT));

@@ -20,17 +20,22 @@
 //!   stated; Lemonade (local) is free;
 //! - batch requests use LiteLLM's batch calculator (`batch.rs`) for every provider.
 //!
-//! Not modelled, because a token count cannot carry them: off-peak pricing
-//! (it needs the clock), regional and FedRAMP uplifts, per-character,
+//! Prices that depend on the time of the request (`off_peak_pricing`,
+//! `off_peak.rs`) are applied at the moment given to [`cost_per_token_at`];
+//! [`cost_per_token`] prices at the current time, as LiteLLM does.
+//!
+//! Not modelled, because a token count cannot carry them: regional and FedRAMP uplifts, per-character,
 //! per-second and per-image prices, web-search and other tool fees.
 
 mod batch;
 mod generic;
+mod off_peak;
 mod prices;
 mod providers;
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
@@ -180,17 +185,32 @@ pub enum CostError {
     UnknownServiceTier(String),
 }
 
-/// The cost of `usage` on the model `info` at `tier`, as LiteLLM 1.110.2's
-/// `cost_per_token` computes it for the entry's provider.
+/// The cost of `usage` on the model `info` at `tier`, billed now, as LiteLLM
+/// 1.110.2's `cost_per_token` computes it for the entry's provider.
+///
+/// See [`cost_per_token_at`] to bill at a given moment.
+pub fn cost_per_token(
+    info: &ModelInfo,
+    usage: &Usage,
+    tier: ServiceTier,
+) -> Result<Cost, CostError> {
+    cost_per_token_at(info, usage, tier, SystemTime::now())
+}
+
+/// The cost of `usage` on the model `info` at `tier` for a request billed at
+/// `at`, as LiteLLM 1.110.2's `cost_per_token` computes it for the entry's
+/// provider (with its billing moment pinned to `at`). The moment matters only
+/// to entries with `off_peak_pricing` windows.
 ///
 /// Fails only when the entry states no price at all. Token counts up to
 /// `u64::MAX` are accepted; inconsistent breakdowns (more cached tokens than
 /// prompt tokens...) are clamped the way LiteLLM clamps them, except that a
 /// batch prompt never costs less than zero (LiteLLM's can).
-pub fn cost_per_token(
+pub fn cost_per_token_at(
     info: &ModelInfo,
     usage: &Usage,
     tier: ServiceTier,
+    at: SystemTime,
 ) -> Result<Cost, CostError> {
     if info.prices.is_empty() && info.tiers.is_empty() {
         return Err(CostError::NoPricing(info.key.to_string()));
@@ -211,6 +231,7 @@ pub fn cost_per_token(
             None
         },
         inclusive: rules.inclusive,
+        off_peak: off_peak::open_rates(info, at),
     };
     let cost = match rules.calculator {
         Calculator::Free => Cost::default(),

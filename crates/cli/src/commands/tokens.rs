@@ -22,6 +22,13 @@ pub struct TokensArgs {
     /// The input is a JSON array of OpenAI chat messages; count it as a prompt.
     #[arg(long)]
     messages: bool,
+    /// Tool definitions sent with the messages: a JSON array (OpenAI format).
+    #[arg(long, requires = "messages")]
+    tools: Option<String>,
+    /// The request's `tool_choice`: `none`, `auto`, `required`, or a JSON object
+    /// (`{"type": "function", "function": {"name": "f"}}`).
+    #[arg(long, requires = "messages")]
+    tool_choice: Option<String>,
     /// Print JSON instead of a number.
     #[arg(long)]
     json: bool,
@@ -41,13 +48,29 @@ pub fn tokens(args: &TokensArgs) -> Result<String, String> {
     let count = if args.messages {
         let messages: Vec<Value> = serde_json::from_str(&text)
             .map_err(|e| format!("--messages expects a JSON array of chat messages: {e}"))?;
+        let tools: Option<Vec<Value>> = match &args.tools {
+            Some(tools) => Some(
+                serde_json::from_str(tools)
+                    .map_err(|e| format!("--tools expects a JSON array of tools: {e}"))?,
+            ),
+            None => None,
+        };
+        // A bare word is the string form (`none`, `auto`); anything else is JSON.
+        let tool_choice = args.tool_choice.as_deref().map(|choice| {
+            serde_json::from_str(choice).unwrap_or_else(|_| Value::String(choice.to_owned()))
+        });
         llmrelay::token_counter(
             &args.model,
             TokenInput::Messages {
                 messages: &messages,
-                tools: None,
+                tools: tools.as_deref(),
             },
         )
+        .map(|n| {
+            n + tool_choice
+                .as_ref()
+                .map_or(0, |c| llmrelay::tool_choice_tokens(&args.model, c))
+        })
     } else {
         llmrelay::token_counter(&args.model, TokenInput::Text(&text))
     }
