@@ -226,10 +226,10 @@ impl RateLimiter {
             .lock()
             .map_err(|_| AuthError::Unavailable("limiter".into()))?;
         local.retain(|_, (_, expires)| *expires > now);
-        for (i, c) in counters.iter().enumerate() {
-            for k in 0..3 {
-                let used = local.get(&c[k]).map_or(0, |(n, _)| *n);
-                if limits[i].1[k].is_some_and(|limit| used >= limit) {
+        for (i, (c, (_, l))) in counters.iter().zip(&limits).enumerate() {
+            for (k, (counter, limit)) in c.iter().zip(l).enumerate() {
+                let used = local.get(counter).map_or(0, |(n, _)| *n);
+                if limit.is_some_and(|limit| used >= limit) {
                     return Err(refuse(i, k));
                 }
             }
