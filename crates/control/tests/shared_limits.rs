@@ -78,3 +78,64 @@ async fn two_instances_share_one_rpm_limit() {
     }
     drop_postgres(&url).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_and_tpm_limits_through_redis() {
+    if !redis_available().await {
+        return;
+    }
+    let dir = TempDir::new();
+    let clock: Arc<dyn Clock> = manual_clock(1_700_000_040_000);
+    let store = sqlite(&dir, clock.clone()).await;
+    let key = store
+        .generate_key(GenerateKey {
+            limits: Limits {
+                max_parallel_requests: Some(2),
+                tpm_limit: Some(100),
+                ..Limits::default()
+            },
+            ..GenerateKey::default()
+        })
+        .await
+        .unwrap();
+    let auth = KeyAuthorizer::new(store.clone(), CachePolicy::default());
+    let a = auth.authorize(&key.key, None).await.unwrap();
+    let limiter = RateLimiter::new(
+        Some(REDIS_URL),
+        &unique("llmrelay_test"),
+        RedisDownPolicy::FailClosed,
+        clock,
+    )
+    .unwrap();
+    let first = limiter.acquire(&a).await.unwrap();
+    let second = limiter.acquire(&a).await.unwrap();
+    let third = limiter.acquire(&a).await.unwrap_err();
+    assert!(
+        matches!(
+            third,
+            AuthError::RateLimited {
+                kind: LimitKind::Parallel,
+                limit: 2,
+                ..
+            }
+        ),
+        "{third:?}"
+    );
+    // Releasing frees a slot and counts the tokens; 100 tokens use up the tpm.
+    limiter.release(first, 60).await;
+    let again = limiter.acquire(&a).await.unwrap();
+    limiter.release(second, 40).await;
+    limiter.release(again, 0).await;
+    let err = limiter.acquire(&a).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AuthError::RateLimited {
+                kind: LimitKind::Tpm,
+                limit: 100,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
