@@ -180,3 +180,23 @@ async fn redis_stopping_mid_run_switches_to_the_policy() {
     assert!(refused, "requests kept being admitted with redis gone");
     assert_eq!(limiter.health(), LimiterHealth::RedisDownFailClosed);
 }
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_output() {
+    let limiter = RateLimiter::new(
+        Some("redis://:hunter2-redis@127.0.0.1:1/"),
+        "p",
+        RedisDownPolicy::FailClosed,
+        system_clock(),
+    )
+    .unwrap();
+    assert!(!format!("{limiter:?}").contains("hunter2"));
+    let Some(url) = postgres_url().await else { return };
+    // Trust authentication ignores the password, so it can be a marker.
+    let with_password = url.replacen("postgres@", "postgres:hunter2-pg@", 1);
+    let store = Store::open(&with_password, system_clock()).await.unwrap();
+    let shown = format!("{store:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    store.close().await;
+    drop_postgres(&url).await;
+}
