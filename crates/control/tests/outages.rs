@@ -191,7 +191,9 @@ async fn secrets_stay_out_of_debug_output() {
     )
     .unwrap();
     assert!(!format!("{limiter:?}").contains("hunter2"));
-    let Some(url) = postgres_url().await else { return };
+    let Some(url) = postgres_url().await else {
+        return;
+    };
     // Trust authentication ignores the password, so it can be a marker.
     let with_password = url.replacen("postgres@", "postgres:hunter2-pg@", 1);
     let store = Store::open(&with_password, system_clock()).await.unwrap();
