@@ -41,8 +41,12 @@ async fn key_lifecycle_stores_only_the_hash() {
     );
     assert_eq!(key.record.token, hash_key(&key.key));
     assert_eq!(key.record.key_name, format!("sk-...{}", &key.key[47..]));
-    // The plain key is nowhere in the database file.
-    let db = std::fs::read(dir.file("control.db")).unwrap();
+    // The plain key is nowhere in the database files (WAL included).
+    let mut db = std::fs::read(dir.file("control.db")).unwrap();
+    db.extend(std::fs::read(dir.file("control.db-wal")).unwrap_or_default());
+    assert!(db
+        .windows(key.record.token.len())
+        .any(|w| w == key.record.token.as_bytes()));
     assert!(!db.windows(key.key.len()).any(|w| w == key.key.as_bytes()));
 
     let listed = store.list_keys(None, None).await.unwrap();

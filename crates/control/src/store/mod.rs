@@ -13,7 +13,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{Any, AnyPool, Row};
+use sqlx::{Any, AnyPool, Executor, Row};
 
 use crate::clock::Clock;
 use crate::duration::parse_duration_ms;
@@ -69,6 +69,20 @@ impl Store {
         // process instead of failing them with SQLITE_BUSY.
         let max = if dialect == Dialect::Sqlite { 1 } else { 16 };
         let pool = AnyPoolOptions::new()
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        // WAL with synchronous=NORMAL: a commit survives a
+                        // process crash (SIGKILL) without an fsync per budget
+                        // update (~10x faster reserve+settle); a power cut may
+                        // lose the last commits, while spend rows stay safe in
+                        // the fsync'd spend journal.
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .max_connections(max)
             // A database outage must surface as an error quickly (503 or the
             // key cache), not hang the request.
