@@ -286,3 +286,42 @@ async fn users_and_teams_round_trip() {
     assert!(store.list_users().await.unwrap().is_empty());
     assert!(store.list_keys(None, None).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_member_adds_on_postgres_lose_none() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    let store = llmrelay_control::Store::open(&url, system_clock())
+        .await
+        .unwrap();
+    let team = store.new_team(TeamRequest::default()).await.unwrap();
+    for i in 0..20 {
+        store
+            .new_user(UserRequest {
+                user_id: Some(format!("u{i}")),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (store, team_id) = (store.clone(), team.team_id.clone());
+        tasks.push(tokio::spawn(async move {
+            store
+                .team_member_add(&team_id, &format!("u{i}"))
+                .await
+                .map(|_| ())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        store.team_info(&team.team_id).await.unwrap().members.len(),
+        20
+    );
+    store.close().await;
+    drop_postgres(&url).await;
+}

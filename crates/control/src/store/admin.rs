@@ -494,7 +494,15 @@ impl Store {
         edit: impl FnOnce(&mut Vec<String>),
     ) -> Result<TeamRecord, ControlError> {
         let mut tx = self.pool().begin().await?;
-        let row = sqlx::query::<Any>("SELECT members FROM llmrelay_teams WHERE team_id = $1")
+        // Row lock on PostgreSQL so two concurrent member edits cannot lose
+        // one another; SQLite's single writer connection already serializes.
+        let lock = if self.dialect() == super::Dialect::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let sql = format!("SELECT members FROM llmrelay_teams WHERE team_id = $1{lock}");
+        let row = sqlx::query::<Any>(&sql)
             .bind(team_id.to_owned())
             .fetch_optional(&mut *tx)
             .await?
