@@ -1,8 +1,9 @@
 //! The database: SQLite by default, PostgreSQL for a `postgres://` URL, one
 //! set of portable queries through sqlx's `Any` driver, migrations at open.
 
-mod admin;
+mod accounts;
 mod budget;
+mod keys;
 
 pub use budget::Reservation;
 
