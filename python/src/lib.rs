@@ -13,6 +13,7 @@ mod cost;
 mod errors;
 mod objects;
 mod params;
+mod providers;
 mod response;
 mod runtime;
 mod stream;
@@ -36,6 +37,8 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(catalog::get_max_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::get_llm_provider, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::register_model, m)?)?;
+    m.add_function(wrap_pyfunction!(providers::_provider_names, m)?)?;
+    m.add_function(wrap_pyfunction!(providers::_provider_info, m)?)?;
     catalog::add_supports(m)?;
     m.add_class::<catalog::ModelCostMap>()?;
     m.add_class::<stream::CustomStreamWrapper>()?;
