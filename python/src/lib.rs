@@ -11,6 +11,7 @@ mod completion;
 mod convert;
 mod cost;
 mod errors;
+mod litellm_params;
 mod objects;
 mod params;
 mod providers;
