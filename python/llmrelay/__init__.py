@@ -184,6 +184,7 @@ def _hooked(kwargs):
         or kwargs.get("cache")
         or kwargs.get("mock_timeout")
         or kwargs.get("mock_tool_calls")
+        or str(kwargs.get("mock_response")).startswith("Exception")
     )
 
 

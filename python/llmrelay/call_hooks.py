@@ -47,6 +47,17 @@ def _mock_timeout(model, kwargs, controls):
     return None, None
 
 
+def _mock_error(model, kwargs):
+    """LiteLLM's error-shaped mock strings: ``"Exception: content_filter_policy"``
+    raises ``ContentPolicyViolationError``, any other ``"Exception..."`` text a
+    ``BadRequestError`` (LiteLLM wraps it as one)."""
+    text = kwargs.get("mock_response")
+    if not isinstance(text, str) or not text.startswith("Exception"):
+        return None
+    cls = llmrelay.ContentPolicyViolationError if "content_filter_policy" in text else llmrelay.BadRequestError
+    return cls(message=text, model=model, llm_provider="openai")
+
+
 def _with_tool_calls(response, controls):
     tool_calls = controls.get("mock_tool_calls")
     if tool_calls and getattr(response, "choices", None):
@@ -113,6 +124,10 @@ def completion(model, messages, kwargs):
     model, kwargs, controls = _prepare("completion", model, kwargs)
     log = CallLog("completion", model, messages, kwargs, is_async=False)
     log.pre_call()
+    error = _mock_error(model, kwargs)
+    if error is not None:
+        log.failure(error)
+        raise error
     delay, timeout_error = _mock_timeout(model, kwargs, controls)
     if timeout_error is not None:
         import time
@@ -146,6 +161,10 @@ async def acompletion(model, messages, kwargs):
     model, kwargs, controls = _prepare("acompletion", model, kwargs)
     log = CallLog("acompletion", model, messages, kwargs, is_async=True)
     await log.apre_call()
+    error = _mock_error(model, kwargs)
+    if error is not None:
+        await log.afailure(error)
+        raise error
     delay, timeout_error = _mock_timeout(model, kwargs, controls)
     if timeout_error is not None:
         import asyncio

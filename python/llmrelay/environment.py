@@ -22,7 +22,8 @@ _VARIABLES = {
 
 def get_secret(secret_name, default_value=None):
     """The environment variable ``secret_name`` (an ``os.environ/`` prefix
-    is dropped), or ``default_value`` when it is unset."""
+    is dropped; ``"true"``/``"false"`` come back as booleans, as in
+    LiteLLM), or ``default_value`` when it is unset."""
     if secret_name.startswith("os.environ/"):
         secret_name = secret_name[len("os.environ/") :]
     if secret_name.startswith("oidc/"):
@@ -30,7 +31,11 @@ def get_secret(secret_name, default_value=None):
             "llmrelay.get_secret reads the environment only; OIDC secrets (%r) are not supported" % secret_name
         )
     value = os.environ.get(secret_name)
-    return default_value if value is None else value
+    if value is None:
+        return default_value
+    # LiteLLM answers "true"/"false" (any case) as booleans.
+    lowered = value.strip().lower()
+    return True if lowered == "true" else False if lowered == "false" else value
 
 
 get_secret_str = get_secret

@@ -70,7 +70,8 @@ def test_validate_environment(monkeypatch):
 def test_secrets(monkeypatch):
     monkeypatch.setenv("FLAG_ON", "True")
     monkeypatch.setenv("FLAG_ODD", "maybe")
-    assert llmrelay.get_secret("os.environ/FLAG_ON") == "True"
+    assert llmrelay.get_secret("os.environ/FLAG_ON") is True
+    assert llmrelay.get_secret("FLAG_ODD") == "maybe"
     assert llmrelay.get_secret("UNSET_VAR_X", default_value="d") == "d"
     assert llmrelay.get_secret_bool("FLAG_ON") is True
     assert llmrelay.get_secret_bool("FLAG_ODD") is None
