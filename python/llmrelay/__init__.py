@@ -184,8 +184,13 @@ def _hooked(kwargs):
         or kwargs.get("cache")
         or kwargs.get("mock_timeout")
         or kwargs.get("mock_tool_calls")
-        or str(kwargs.get("mock_response")).startswith("Exception")
+        or _error_mock(kwargs.get("mock_response"))
     )
+
+
+def _error_mock(mock):
+    """LiteLLM's error-shaped mock strings (``"Exception: ..."``)."""
+    return mock.__class__ is str and mock.startswith("Exception")
 
 
 def completion(model=None, messages=None, **kwargs):

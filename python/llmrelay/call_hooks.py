@@ -25,7 +25,7 @@ __all__ = ["completion", "acompletion", "embedding", "aembedding"]
 _CONSUMED = ("caching", "cache", "mock_timeout", "mock_tool_calls")
 
 
-def _prepare(call_type, model, kwargs):
+def _prepare(model, kwargs):
     """(model, kwargs for the native call, the consumed controls)."""
     kwargs = dict(kwargs)
     controls = {name: kwargs.pop(name) for name in _CONSUMED if name in kwargs}
@@ -119,122 +119,107 @@ def _from_cache(kind, stored, stream):
     return response
 
 
-def completion(model, messages, kwargs):
-    """``llmrelay.completion`` with callbacks and the cache."""
-    model, kwargs, controls = _prepare("completion", model, kwargs)
-    log = CallLog("completion", model, messages, kwargs, is_async=False)
+#: call type -> (name of the first argument, response kind for the cache).
+_SHAPES = {
+    "completion": ("messages", "chat"),
+    "acompletion": ("messages", "chat"),
+    "embedding": ("input", "embedding"),
+    "aembedding": ("input", "embedding"),
+}
+
+
+def _run(call_type, native, model, first, kwargs):
+    """A blocking call through the hooks (see the module docstring)."""
+    first_name, kind = _SHAPES[call_type]
+    model, kwargs, controls = _prepare(model, kwargs)
+    log = CallLog(call_type, model, first, kwargs, is_async=False)
     log.pre_call()
     error = _mock_error(model, kwargs)
-    if error is not None:
-        log.failure(error)
-        raise error
     delay, timeout_error = _mock_timeout(model, kwargs, controls)
     if timeout_error is not None:
         import time
 
         time.sleep(delay)
-        log.failure(timeout_error)
-        raise timeout_error
-    cache = _cache_for("completion", controls)
-    args = _cache_args(model, "messages", messages, kwargs, controls)
-    stored = _read_cache(cache, args, log)
+        error = timeout_error
+    if error is not None:
+        log.failure(error)
+        raise error
+    cache = _cache_for(call_type, controls)
+    args = _cache_args(model, first_name, first, kwargs, controls)
     stream = bool(kwargs.get("stream"))
+    stored = _read_cache(cache, args, log)
     if stored is not None:
-        response = _from_cache("chat", stored, stream)
+        response = _from_cache(kind, stored, stream)
         log.success(response.response if stream else response, cache_hit=True)
         return response
     try:
-        response = _llmrelay.completion(model, messages, **kwargs)
+        response = native(model, first, **kwargs)
     except Exception as err:
         log.failure(err)
         raise
     if stream:
-        return LoggedStream(response, log, lambda full: _write_cache(cache, full, args, log), messages)
+        return LoggedStream(response, log, lambda full: _write_cache(cache, full, args, log), first)
     response = _with_tool_calls(response, controls)
     _write_cache(cache, response, args, log)
     log.success(response)
     return response
 
 
-async def acompletion(model, messages, kwargs):
-    """``llmrelay.acompletion`` with callbacks and the cache."""
-    model, kwargs, controls = _prepare("acompletion", model, kwargs)
-    log = CallLog("acompletion", model, messages, kwargs, is_async=True)
+async def _arun(call_type, native, model, first, kwargs):
+    """An asyncio call through the hooks: ``_run`` with the async hooks."""
+    first_name, kind = _SHAPES[call_type]
+    model, kwargs, controls = _prepare(model, kwargs)
+    log = CallLog(call_type, model, first, kwargs, is_async=True)
     await log.apre_call()
     error = _mock_error(model, kwargs)
-    if error is not None:
-        await log.afailure(error)
-        raise error
     delay, timeout_error = _mock_timeout(model, kwargs, controls)
     if timeout_error is not None:
         import asyncio
 
         await asyncio.sleep(delay)
-        await log.afailure(timeout_error)
-        raise timeout_error
-    cache = _cache_for("acompletion", controls)
-    args = _cache_args(model, "messages", messages, kwargs, controls)
-    stored = _read_cache(cache, args, log)
+        error = timeout_error
+    if error is not None:
+        await log.afailure(error)
+        raise error
+    cache = _cache_for(call_type, controls)
+    args = _cache_args(model, first_name, first, kwargs, controls)
     stream = bool(kwargs.get("stream"))
+    stored = _read_cache(cache, args, log)
     if stored is not None:
-        response = _from_cache("chat", stored, stream)
+        response = _from_cache(kind, stored, stream)
         await log.asuccess(response.response if stream else response, cache_hit=True)
         return response
     try:
-        response = await _llmrelay._acompletion(model, messages, **kwargs)
+        response = await native(model, first, **kwargs)
     except Exception as err:
         await log.afailure(err)
         raise
     if stream:
-        return LoggedStream(response, log, lambda full: _write_cache(cache, full, args, log), messages)
+        return LoggedStream(response, log, lambda full: _write_cache(cache, full, args, log), first)
     response = _with_tool_calls(response, controls)
     _write_cache(cache, response, args, log)
     await log.asuccess(response)
     return response
 
 
+def completion(model, messages, kwargs):
+    """``llmrelay.completion`` with callbacks and the cache."""
+    return _run("completion", _llmrelay.completion, model, messages, kwargs)
+
+
+async def acompletion(model, messages, kwargs):
+    """``llmrelay.acompletion`` with callbacks and the cache."""
+    return await _arun("acompletion", _llmrelay._acompletion, model, messages, kwargs)
+
+
 def embedding(model, input, kwargs):
     """``llmrelay.embedding`` with callbacks and the cache."""
-    model, kwargs, controls = _prepare("embedding", model, kwargs)
-    log = CallLog("embedding", model, input, kwargs, is_async=False)
-    log.pre_call()
-    cache = _cache_for("embedding", controls)
-    args = _cache_args(model, "input", input, kwargs, controls)
-    stored = _read_cache(cache, args, log)
-    if stored is not None:
-        response = _from_cache("embedding", stored, False)
-        log.success(response, cache_hit=True)
-        return response
-    try:
-        response = _llmrelay.embedding(model, input, **kwargs)
-    except Exception as err:
-        log.failure(err)
-        raise
-    _write_cache(cache, response, args, log)
-    log.success(response)
-    return response
+    return _run("embedding", _llmrelay.embedding, model, input, kwargs)
 
 
 async def aembedding(model, input, kwargs):
     """``llmrelay.aembedding`` with callbacks and the cache."""
-    model, kwargs, controls = _prepare("aembedding", model, kwargs)
-    log = CallLog("aembedding", model, input, kwargs, is_async=True)
-    await log.apre_call()
-    cache = _cache_for("aembedding", controls)
-    args = _cache_args(model, "input", input, kwargs, controls)
-    stored = _read_cache(cache, args, log)
-    if stored is not None:
-        response = _from_cache("embedding", stored, False)
-        await log.asuccess(response, cache_hit=True)
-        return response
-    try:
-        response = await _llmrelay._aembedding(model, input, **kwargs)
-    except Exception as err:
-        await log.afailure(err)
-        raise
-    _write_cache(cache, response, args, log)
-    await log.asuccess(response)
-    return response
+    return await _arun("aembedding", _llmrelay._aembedding, model, input, kwargs)
 
 
 class LoggedStream:
