@@ -70,7 +70,7 @@ class CallLog:
         self.input = _gather(llmrelay.input_callback, every)
         self.on_success = _gather(every, llmrelay.success_callback, llmrelay._async_success_callback)
         self.on_failure = _gather(every, llmrelay.failure_callback, llmrelay._async_failure_callback)
-        params = {k: v for k, v in kwargs.items() if k not in ("api_key", "metadata", "extra_headers", "headers")}
+        params = {k: v for k, v in kwargs.items() if not _private(k)}
         call_id = kwargs.get("litellm_call_id") or str(uuid.uuid4())
         self.details = {
             "model": model,
@@ -244,6 +244,17 @@ class CallLog:
     async def afailure(self, error):
         end = self._finished(None, error, False, False)
         await self._arun(self.on_failure, "log_failure_event", self.details, None, self.start, end)
+
+
+#: Argument names that are not model parameters: credentials (never handed
+#: to a callback, which may ship them to a logging service) and routing.
+_NOT_PARAMETERS = ("metadata", "extra_headers", "headers", "api_base", "base_url", "mock_response")
+_SECRET_PARTS = ("key", "secret", "token", "password", "credential")
+
+
+def _private(name):
+    lowered = name.lower()
+    return name in _NOT_PARAMETERS or any(part in lowered for part in _SECRET_PARTS)
 
 
 def _is_function(entry):

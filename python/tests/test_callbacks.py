@@ -152,3 +152,19 @@ def test_no_callbacks_means_no_python_layer():
     # The call went straight to the native module (call_hooks may be loaded
     # by another test; what matters is that the gate said no).
     assert "llmrelay" in sys.modules
+
+
+def test_credentials_never_reach_callbacks(recorder):
+    llmrelay.completion(
+        model="gpt-4o",
+        messages=MESSAGES,
+        mock_response="x",
+        api_key="sk-very-secret",
+        aws_secret_access_key="aws-very-secret",
+        vertex_credentials='{"private_key": "pk-very-secret"}',
+        extra_headers={"Authorization": "Bearer hdr-very-secret"},
+        temperature=0.3,
+    )
+    kwargs = recorder.events[-1][1]
+    assert kwargs["optional_params"] == {"temperature": 0.3}
+    assert "very-secret" not in repr(kwargs)

@@ -119,11 +119,16 @@ def test_settings_exist_with_litellm_defaults():
 
 
 def test_model_alias_map_and_module_headers(fake, monkeypatch):
-    monkeypatch.setattr(llmrelay, "model_alias_map", {"my-alias": "openai/echo"})
-    monkeypatch.setattr(llmrelay, "headers", {"x-team": "blue"})
+    monkeypatch.setattr(llmrelay, "model_alias_map", {"my-alias": "openai/echo", "hdr": "openai/echo-headers"})
+    monkeypatch.setattr(llmrelay, "headers", {"x-team": "blue", "x-both": "module"})
     r = llmrelay.completion(model="my-alias", messages=MESSAGES, api_base=fake.base_url, num_retries=0)
     body = json.loads(r.choices[0].message.content)
     assert body["model"] == "echo"
+    r = llmrelay.completion(
+        model="hdr", messages=MESSAGES, api_base=fake.base_url, num_retries=0, extra_headers={"x-both": "call"}
+    )
+    sent = json.loads(r.choices[0].message.content)
+    assert sent["x-team"] == "blue" and sent["x-both"] == "call", "the call's header wins over the module's"
 
 
 def test_litellm_own_keywords_are_consumed_not_forwarded(fake):
