@@ -147,6 +147,12 @@ _LAZY = {
     "models_by_provider": "llmrelay.model_lists",
     "get_supported_openai_params": "llmrelay.openai_params",
     "OPENAI_CHAT_COMPLETION_PARAMS": "llmrelay.openai_params",
+    "batch_completion": "llmrelay.batch",
+    "batch_completion_models": "llmrelay.batch",
+    "batch_completion_models_all_responses": "llmrelay.batch",
+    "completion_with_retries": "llmrelay.retries",
+    "acompletion_with_retries": "llmrelay.retries",
+    "convert_to_model_response_object": "llmrelay.response_objects",
 }
 
 

@@ -33,6 +33,7 @@ from llmrelay.environment import check_valid_key, get_secret, get_secret_bool, v
 from llmrelay.messages import function_to_dict, trim_messages
 from llmrelay.model_lists import get_model_cost_map, get_valid_models
 from llmrelay.openai_params import get_supported_openai_params
+from llmrelay.response_objects import convert_to_model_response_object
 from llmrelay.types.utils import (
     ChatCompletionDeltaToolCall,
     ChatCompletionMessageToolCall,

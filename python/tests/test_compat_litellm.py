@@ -294,3 +294,15 @@ def test_local_cache_hit(lib, monkeypatch):
     assert second.choices[0].message.content == "first" and second.id == first.id
     fresh = lib.completion(model="gpt-4o", messages=MESSAGES, mock_response="first", cache={"no-cache": True})
     assert fresh.id != first.id
+
+
+def test_batch_completion_mock(lib):
+    results = lib.batch_completion(
+        model="gpt-4o", messages=[MESSAGES, [{"role": "user", "content": "second"}]], mock_response="batched"
+    )
+    assert [r.choices[0].message.content for r in results] == ["batched", "batched"]
+
+
+def test_completion_with_retries_mock(lib):
+    r = lib.completion_with_retries(model="gpt-4o", messages=MESSAGES, mock_response="retried", num_retries=2)
+    assert r.choices[0].message.content == "retried"
