@@ -44,7 +44,6 @@ from llmrelay._llmrelay import (
     get_llm_provider,
     get_max_tokens,
     get_model_info,
-    register_model,
     stream_chunk_builder,
     supports_audio_input,
     supports_audio_output,
@@ -115,9 +114,6 @@ disable_hf_tokenizer_download = False
 #: LiteLLM's flag for providers without tool calling (a setting, not a function).
 add_function_to_prompt = False
 
-#: LiteLLM's ``model_cost``: a mapping over the built-in catalog.
-model_cost = ModelCostMap()
-
 #: Names served lazily by ``__getattr__``: attribute -> module that defines it.
 _LAZY = {
     "utils": None,
@@ -129,6 +125,8 @@ _LAZY = {
     "call_hooks": None,
     "litellm_alias": None,
     "call_log": None,
+    # LiteLLM's model_cost: a dict built from the catalog on first read.
+    "model_cost": "llmrelay.cost_map",
     "Cache": "llmrelay.caching",
     "CustomLogger": "llmrelay.integrations.custom_logger",
     "Router": "llmrelay.router",
@@ -235,6 +233,18 @@ async def aembedding(model=None, input=None, **kwargs):
 
         return await hooked(model, input, kwargs)
     return await _llmrelay._aembedding(model, input, **kwargs)
+
+
+def register_model(model_cost):
+    """LiteLLM's ``register_model``: a dict of LiteLLM-format entries (merged
+    over what the catalog knows), or the path of such a JSON file; the
+    entries then show in ``llmrelay.model_cost`` too."""
+    result = _llmrelay.register_model(model_cost)
+    if "model_cost" in globals():  # built already: keep it in step
+        from llmrelay.cost_map import sync
+
+        sync(list(model_cost) if isinstance(model_cost, dict) else None)
+    return result
 
 
 def install_as_litellm():

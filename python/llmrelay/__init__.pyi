@@ -198,7 +198,7 @@ class ModelCostMap(Mapping[str, Dict[str, Any]]):
     def __iter__(self) -> Iterator[str]: ...
     def __len__(self) -> int: ...
 
-model_cost: ModelCostMap
+model_cost: Dict[str, Dict[str, Any]]
 
 Messages = Sequence[Union[Mapping[str, Any], Message]]
 

@@ -3,6 +3,7 @@ model's input window) and ``function_to_dict`` (a Python function with a
 numpy-style docstring -> an OpenAI function definition)."""
 
 import llmrelay
+from llmrelay import _llmrelay
 
 __all__ = ["trim_messages", "function_to_dict"]
 
@@ -27,9 +28,10 @@ def trim_messages(messages, model=None, trim_ratio=0.75, return_response_tokens=
 
     messages = copy.deepcopy(messages)
     if max_tokens is None:
-        if not model or model not in llmrelay.model_cost:
+        catalog = _llmrelay.ModelCostMap()
+        if not model or model not in catalog:
             return messages
-        window = llmrelay.model_cost[model].get("max_input_tokens")
+        window = catalog[model].get("max_input_tokens")
         if not window:
             return messages
         max_tokens = int(window * trim_ratio)

@@ -16,13 +16,15 @@ def get_model_cost_map(url=None, timeout=5, **kwargs):
     """The model/price map as a plain dict. llmrelay never fetches it: the
     catalog is compiled in (``LLMRELAY_MODEL_COST_MAP`` or
     ``register_model`` add to it), so ``url`` is accepted and not read."""
-    return {key: dict(llmrelay.model_cost[key]) for key in llmrelay.model_cost}
+    catalog = _llmrelay.ModelCostMap()
+    return {key: catalog[key] for key in catalog}
 
 
 def _models_by_provider():
     grouped = {}
-    for key in llmrelay.model_cost:
-        provider = llmrelay.model_cost[key].get("litellm_provider")
+    catalog = _llmrelay.ModelCostMap()
+    for key in catalog:
+        provider = catalog[key].get("litellm_provider")
         if provider:
             grouped.setdefault(provider, set()).add(key)
     return grouped
@@ -45,7 +47,7 @@ def get_valid_models(check_provider_endpoint=None, custom_llm_provider=None, lit
 
 def __getattr__(name):
     builders = {
-        "model_list": lambda: list(llmrelay.model_cost),
+        "model_list": lambda: list(_llmrelay.ModelCostMap()),
         "provider_list": lambda: list(_llmrelay._provider_names()),
         "models_by_provider": _models_by_provider,
     }

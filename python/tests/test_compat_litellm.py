@@ -306,3 +306,15 @@ def test_batch_completion_mock(lib):
 def test_completion_with_retries_mock(lib):
     r = lib.completion_with_retries(model="gpt-4o", messages=MESSAGES, mock_response="retried", num_retries=2)
     assert r.choices[0].message.content == "retried"
+
+
+def test_model_cost_is_a_mutable_dict(lib):
+    import json
+
+    entry = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 5e-6, "output_cost_per_token": 6e-6}
+    lib.model_cost["compat-assigned-model"] = entry
+    assert json.loads(json.dumps(lib.model_cost))["compat-assigned-model"]["input_cost_per_token"] == 5e-6
+    assert lib.model_cost.pop("compat-assigned-model")["mode"] == "chat"
+    assert "compat-assigned-model" not in lib.model_cost
+    lib.register_model({"compat-registered-model": entry})
+    assert lib.model_cost["compat-registered-model"]["output_cost_per_token"] == 6e-6

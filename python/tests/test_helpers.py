@@ -171,3 +171,30 @@ def test_response_cost_calculator():
     assert response_cost_calculator(r, model="gpt-4o") == pytest.approx(r._hidden_params["response_cost"])
     assert response_cost_calculator(r, model="gpt-4o", cache_hit=True) == 0.0
     assert response_cost_calculator(r, model="no-such-model-x") is None
+
+
+def test_model_cost_is_a_mutable_dict_built_on_first_read(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys, llmrelay; print('llmrelay.cost_map' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )
+    assert out.stdout.strip() == "False", "import llmrelay built model_cost"
+    cost = llmrelay.model_cost
+    assert isinstance(cost, dict) and cost["gpt-4o"]["litellm_provider"] == "openai"
+    cost["dict-assigned-model"] = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 4e-6,
+                                   "output_cost_per_token": 8e-6}
+    assert llmrelay.cost_per_token(model="dict-assigned-model", prompt_tokens=10, completion_tokens=10) == pytest.approx(
+        (4e-5, 8e-5)
+    )
+    assert json.loads(json.dumps(cost))["dict-assigned-model"]["input_cost_per_token"] == 4e-6
+    assert cost.pop("dict-assigned-model")["mode"] == "chat" and "dict-assigned-model" not in cost
+    llmrelay.register_model({"registered-model": {"litellm_provider": "openai", "mode": "chat",
+                                                  "input_cost_per_token": 1e-6}})
+    assert cost["registered-model"]["input_cost_per_token"] == 1e-6
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps({"file-model-x": {"litellm_provider": "openai", "mode": "chat"}}))
+    llmrelay.register_model(str(path))
+    assert "file-model-x" in llmrelay.model_cost
