@@ -1,8 +1,9 @@
 """LiteLLM's ``litellm.utils`` path: the names code imports from it, each
-defined elsewhere in llmrelay (this module only gathers them; llmrelay has no
-god-module). Loading it loads the helper modules, not the catalog."""
+defined elsewhere in llmrelay (this module only points at them; llmrelay has
+no god-module). Names load on first use, so ``from llmrelay.utils import
+trim_messages`` loads the one module that defines it."""
 
-from llmrelay import (
+from llmrelay import (  # noqa: F401  (the native names cost nothing more to name here)
     CustomStreamWrapper,
     ModelResponse,
     ModelResponseStream,
@@ -29,23 +30,6 @@ from llmrelay import (
     supports_web_search,
     token_counter,
 )
-from llmrelay.environment import check_valid_key, get_secret, get_secret_bool, validate_environment
-from llmrelay.messages import function_to_dict, trim_messages
-from llmrelay.model_lists import get_model_cost_map, get_valid_models
-from llmrelay.openai_params import get_supported_openai_params
-from llmrelay.response_objects import convert_to_model_response_object
-from llmrelay.types.utils import (
-    ChatCompletionDeltaToolCall,
-    ChatCompletionMessageToolCall,
-    Choices,
-    Delta,
-    Embedding,
-    EmbeddingResponse,
-    Function,
-    Message,
-    StreamingChoices,
-    Usage,
-)
 from llmrelay.exceptions import (  # noqa: F401  (LiteLLM code imports them from utils)
     APIConnectionError,
     APIError,
@@ -58,3 +42,38 @@ from llmrelay.exceptions import (  # noqa: F401  (LiteLLM code imports them from
     Timeout,
     UnsupportedParamsError,
 )
+
+#: name -> the llmrelay module that defines it.
+_HOMES = {
+    "check_valid_key": "llmrelay.environment",
+    "get_secret": "llmrelay.environment",
+    "get_secret_bool": "llmrelay.environment",
+    "validate_environment": "llmrelay.environment",
+    "function_to_dict": "llmrelay.messages",
+    "trim_messages": "llmrelay.messages",
+    "get_model_cost_map": "llmrelay.model_lists",
+    "get_valid_models": "llmrelay.model_lists",
+    "get_supported_openai_params": "llmrelay.openai_params",
+    "convert_to_model_response_object": "llmrelay.response_objects",
+}
+_HOMES.update(
+    dict.fromkeys(
+        "ChatCompletionDeltaToolCall ChatCompletionMessageToolCall Choices Delta Embedding EmbeddingResponse "
+        "Function Message StreamingChoices Usage".split(),
+        "llmrelay.types.utils",
+    )
+)
+
+
+def __getattr__(name):
+    if name not in _HOMES:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    import importlib
+
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOMES))
