@@ -136,3 +136,14 @@ def test_redis_password_is_not_in_repr():
     c = Cache(type="redis", host="127.0.0.1", port=1, password="hunter2-secret")
     assert "hunter2-secret" not in repr(c.cache)
     assert os.environ.get("REDIS_PASSWORD") != "hunter2-secret"
+
+
+def test_redis_error_reply_is_raised_not_retried():
+    if not redis_available():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from llmrelay.caching.backends import RedisCache, RedisReplyError
+
+    backend = RedisCache(host="127.0.0.1", port=6379)
+    with pytest.raises(RedisReplyError, match="ERR"):
+        backend._command("NO-SUCH-COMMAND")
+    backend.set_cache("llmrelay-test-key-%s" % uuid.uuid4().hex, "v", ttl=5)  # the connection still works

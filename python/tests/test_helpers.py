@@ -198,3 +198,10 @@ def test_model_cost_is_a_mutable_dict_built_on_first_read(tmp_path):
     path.write_text(json.dumps({"file-model-x": {"litellm_provider": "openai", "mode": "chat"}}))
     llmrelay.register_model(str(path))
     assert "file-model-x" in llmrelay.model_cost
+
+
+def test_check_valid_key(fake, monkeypatch):
+    monkeypatch.setattr(llmrelay, "api_base", fake.base_url)
+    monkeypatch.setattr(llmrelay, "num_retries", 0)
+    assert llmrelay.check_valid_key(model="openai/plain", api_key="sk-good") is True
+    assert llmrelay.check_valid_key(model="openai/status-401", api_key="sk-bad") is False

@@ -18,6 +18,10 @@ class CacheBackendError(RuntimeError):
     the disk cache file unusable)."""
 
 
+class RedisReplyError(CacheBackendError):
+    """Redis answered the command with an error (no reconnect helps)."""
+
+
 class InMemoryCache:
     """Entries in a dict of this process; the oldest entries go first when
     ``max_size_in_memory`` is reached."""
@@ -143,7 +147,7 @@ class RedisCache:
         if kind == b"+":
             return rest.decode()
         if kind == b"-":
-            raise CacheBackendError("Redis answered an error: %s" % rest.decode(errors="replace"))
+            raise RedisReplyError("Redis answered an error: %s" % rest.decode(errors="replace"))
         if kind == b":":
             return int(rest)
         if kind == b"$":
@@ -163,7 +167,10 @@ class RedisCache:
                     if self._sock is None:
                         self._connect()
                     return self._send(*parts)
+                except RedisReplyError:
+                    raise
                 except (OSError, CacheBackendError):
+                    # A dropped connection: reconnect once and resend.
                     self._close()
                     if attempt == 2:
                         raise
