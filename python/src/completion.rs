@@ -5,9 +5,7 @@
 //! blocking calls (waking to let Ctrl-C through), on the runtime for async
 //! ones. A `mock_response` call never starts the runtime.
 
-use llmrelay::{
-    CallOptions, ChatRequest, ChatResponse, Client, EmbeddingRequest, EmbeddingResponse, Error,
-};
+use llmrelay::{CallOptions, ChatRequest, ChatResponse, Client, EmbeddingRequest, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
@@ -85,27 +83,25 @@ fn mock_object(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
     }
 }
 
-/// The first model that answers, trying `fallbacks` after `request.model`.
+/// The first model that answers, trying `fallbacks` after `request.model`
+/// (the SDK's fallback loop), and the model whose answer or error it is.
 async fn complete(
     client: Client,
     request: ChatRequest,
     options: CallOptions,
     fallbacks: Vec<String>,
 ) -> (Result<ChatResponse, Error>, String) {
-    if fallbacks.is_empty() {
-        let model = request.model.clone();
-        return (client.completion(request, &options).await, model);
+    let last = fallbacks
+        .last()
+        .cloned()
+        .unwrap_or_else(|| request.model.clone());
+    match client
+        .completion_with_fallbacks(request, &options, &fallbacks)
+        .await
+    {
+        Ok((response, model)) => (Ok(response), model),
+        Err(err) => (Err(err), last),
     }
-    let mut request = request;
-    let mut result = client.completion(request.clone(), &options).await;
-    for model in fallbacks {
-        if result.is_ok() {
-            break;
-        }
-        request.model = model;
-        result = client.completion(request.clone(), &options).await;
-    }
-    (result, request.model)
 }
 
 /// Opens a stream on the first model that answers (fallbacks apply until
@@ -116,20 +112,17 @@ async fn open_stream(
     options: CallOptions,
     fallbacks: Vec<String>,
 ) -> (Result<llmrelay::ChatStream, Error>, String) {
-    if fallbacks.is_empty() {
-        let model = request.model.clone();
-        return (client.completion_stream(request, &options).await, model);
+    let last = fallbacks
+        .last()
+        .cloned()
+        .unwrap_or_else(|| request.model.clone());
+    match client
+        .completion_stream_with_fallbacks(request, &options, &fallbacks)
+        .await
+    {
+        Ok((stream, model)) => (Ok(stream), model),
+        Err(err) => (Err(err), last),
     }
-    let mut request = request;
-    let mut result = client.completion_stream(request.clone(), &options).await;
-    for model in fallbacks {
-        if result.is_ok() {
-            break;
-        }
-        request.model = model;
-        result = client.completion_stream(request.clone(), &options).await;
-    }
-    (result, request.model)
 }
 
 /// LiteLLM's `completion`: a `ModelResponse`, or a `CustomStreamWrapper`
@@ -254,46 +247,26 @@ fn prepare_embedding(
     let mock_vector = match call.mock {
         Mock::Raise(err) => return Ok(PreparedEmbedding::Done(Err(err))),
         Mock::Object(obj) => return Ok(PreparedEmbedding::Done(Ok(obj))),
-        Mock::Vector(v) => Some(v),
+        Mock::Vector(v) => Some(
+            serde_json::from_value(v)
+                .map_err(|e| errors::value_error(format!("mock_response vector: {e}")))?,
+        ),
         Mock::None => None,
     };
-    if let Some(text) = &call.options.mock_response {
-        if let Some(err) = Error::from_litellm_name(text) {
-            return Ok(PreparedEmbedding::Done(Err(errors::to_py(
-                py,
-                err.with_model(model),
-            ))));
-        }
-    }
-    if mock_vector.is_some() || call.options.mock_response.is_some() {
-        let response = mock_embedding(&model, mock_vector);
-        return Ok(PreparedEmbedding::Done(
-            response::embedding(py, &response, &meta).map(Bound::unbind),
-        ));
+    // The SDK owns LiteLLM's embedding mock (an exception name raises it).
+    let mocked = match (call.options.mock_response.as_deref(), mock_vector) {
+        (None, None) => None,
+        (text, vector) => Some(llmrelay::mock_embedding(&model, text, vector)),
+    };
+    if let Some(mocked) = mocked {
+        return Ok(PreparedEmbedding::Done(match mocked {
+            Ok(response) => response::embedding(py, &response, &meta).map(Bound::unbind),
+            Err(err) => Err(errors::to_py(py, err)),
+        }));
     }
     let request: EmbeddingRequest = serde_json::from_value(Value::Object(call.body))
         .map_err(|e| errors::bad_request(py, &model, &format!("invalid request: {e}")))?;
     Ok(PreparedEmbedding::Run(Box::new((request, call.options))))
-}
-
-/// LiteLLM's embedding mock: the given vector (or a zero vector), 10 prompt tokens.
-fn mock_embedding(model: &str, vector: Option<Value>) -> EmbeddingResponse {
-    let vector = vector.unwrap_or_else(|| Value::Array(vec![Value::from(0.0); 8]));
-    let response = serde_json::json!({
-        "object": "list",
-        "model": model,
-        "data": [{"object": "embedding", "index": 0, "embedding": vector}],
-        "usage": {"prompt_tokens": 10, "total_tokens": 10},
-    });
-    let mut response: EmbeddingResponse = serde_json::from_value(response).unwrap_or_default();
-    response.cost = llmrelay::cost_per_token(
-        model,
-        &llmrelay::catalog::Usage::new(10, 0),
-        llmrelay::ServiceTier::Standard,
-    )
-    .ok()
-    .map(|c| c.total());
-    response
 }
 
 /// LiteLLM's `embedding`: an `EmbeddingResponse`.

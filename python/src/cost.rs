@@ -23,8 +23,8 @@ fn tier(service_tier: Option<&str>, call_type: &str) -> PyResult<ServiceTier> {
     }
 }
 
-/// Prices `usage` on `model` (tried as `provider/model` first when a provider
-/// is given), as `(prompt dollars, completion dollars)`.
+/// Prices `usage` on `model` through the SDK's rule (`provider/model` first,
+/// an unpriced catalog entry costs 0), as `(prompt dollars, completion dollars)`.
 fn price(
     py: Python<'_>,
     model: &str,
@@ -32,25 +32,9 @@ fn price(
     usage: &Billing,
     tier: ServiceTier,
 ) -> PyResult<(f64, f64)> {
-    if let Some(p) = provider.filter(|p| !p.is_empty() && !model.starts_with(&format!("{p}/"))) {
-        if let Ok(cost) = llmrelay::cost_per_token(&format!("{p}/{model}"), usage, tier) {
-            return Ok((cost.prompt, cost.completion));
-        }
-    }
-    match llmrelay::cost_per_token(model, usage, tier) {
-        Ok(cost) => Ok((cost.prompt, cost.completion)),
-        // A catalog entry that states no price costs 0, as in LiteLLM.
-        Err(_) if unpriced(model) => Ok((0.0, 0.0)),
-        Err(e) => Err(errors::not_mapped(py, e)),
-    }
-}
-
-/// Whether `model` is in the catalog without any price.
-fn unpriced(model: &str) -> bool {
-    llmrelay::catalog::resolve(model)
-        .ok()
-        .and_then(|r| r.info)
-        .is_some_and(|info| !info.has_pricing())
+    llmrelay::price_by_name(model, provider, usage, tier)
+        .map(|cost| (cost.prompt, cost.completion))
+        .map_err(|e| errors::not_mapped(py, e))
 }
 
 /// A usage object or dict (`Usage`, OpenAI's shape) in billing terms.
@@ -68,10 +52,12 @@ fn custom_price(prices: &Bound<'_, PyAny>, usage: &Billing) -> PyResult<(f64, f6
             _ => Ok(0.0),
         }
     };
-    Ok((
-        get("input_cost_per_token")? * usage.prompt_tokens as f64,
-        get("output_cost_per_token")? * usage.completion_tokens as f64,
-    ))
+    let cost = llmrelay::custom_cost(
+        get("input_cost_per_token")?,
+        get("output_cost_per_token")?,
+        usage,
+    );
+    Ok((cost.prompt, cost.completion))
 }
 
 /// LiteLLM's `cost_per_token`: `(prompt_cost, completion_cost)` in US dollars.

@@ -47,7 +47,7 @@ pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
         kwargs.set_item("model", err.model.as_deref())?;
         kwargs.set_item("llm_provider", err.provider.as_deref())?;
         kwargs.set_item("retry_after", err.retry_after.map(|d| d.as_secs_f64()))?;
-        kwargs.set_item("suggestions", &err.suggestions)?;
+        kwargs.set_item("suggestions", err.suggestions())?;
         kwargs.set_item("upstream_status", err.upstream_status)?;
         if err.kind == ErrorKind::Timeout || err.kind == ErrorKind::ApiConnection {
             // LiteLLM reports the status of these classes, not the upstream's.
@@ -68,7 +68,7 @@ pub(crate) fn not_mapped(py: Python<'_>, err: Error) -> PyErr {
             kwargs.set_item("message", &err.message)?;
             kwargs.set_item("model", err.model.as_deref())?;
             kwargs.set_item("llm_provider", err.provider.as_deref())?;
-            kwargs.set_item("suggestions", &err.suggestions)?;
+            kwargs.set_item("suggestions", err.suggestions())?;
             Ok(PyErr::from_value(class.call((), Some(&kwargs))?))
         })();
         return built.unwrap_or_else(|e| e);

@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use llmrelay::CallOptions;
+use llmrelay::{CallOptions, Secret};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule, PyString, PyType};
@@ -101,23 +101,29 @@ pub(crate) fn parse(
             }
             match key.as_str() {
                 "api_base" | "base_url" => options.api_base = Some(value.extract()?),
-                "api_key" => options.api_key = Some(value.extract()?),
+                "api_key" => options.api_key = Some(Secret::new(value.extract::<String>()?)),
                 "api_version" => options.api_version = Some(value.extract()?),
                 "timeout" | "request_timeout" => options.timeout = Some(duration(&value)?),
                 "stream_timeout" => options.stream_idle_timeout = Some(duration(&value)?),
                 "num_retries" | "max_retries" => options.num_retries = Some(value.extract()?),
                 "drop_params" => options.drop_params = Some(value.is_truthy()?),
-                "extra_headers" | "headers" => options.headers.extend(headers(&value)?),
+                "extra_headers" | "headers" => options.headers.0.extend(headers(&value)?),
                 "extra_body" => extra_body = Some(convert::to_value(&value)?),
                 "custom_llm_provider" => provider = Some(value.extract::<String>()?),
-                "aws_access_key_id" => options.aws_access_key_id = Some(value.extract()?),
-                "aws_secret_access_key" => options.aws_secret_access_key = Some(value.extract()?),
-                "aws_session_token" => options.aws_session_token = Some(value.extract()?),
-                "aws_region_name" => options.aws_region_name = Some(value.extract()?),
-                "aws_profile_name" => options.aws_profile_name = Some(value.extract()?),
-                "vertex_project" => options.vertex_project = Some(value.extract()?),
-                "vertex_location" => options.vertex_location = Some(value.extract()?),
-                "vertex_credentials" => options.vertex_credentials = Some(text_or_json(&value)?),
+                "aws_access_key_id" => options.aws.access_key_id = Some(value.extract()?),
+                "aws_secret_access_key" => {
+                    options.aws.secret_access_key = Some(Secret::new(value.extract::<String>()?))
+                }
+                "aws_session_token" => {
+                    options.aws.session_token = Some(Secret::new(value.extract::<String>()?))
+                }
+                "aws_region_name" => options.aws.region_name = Some(value.extract()?),
+                "aws_profile_name" => options.aws.profile_name = Some(value.extract()?),
+                "vertex_project" => options.vertex.project = Some(value.extract()?),
+                "vertex_location" => options.vertex.location = Some(value.extract()?),
+                "vertex_credentials" => {
+                    options.vertex.credentials = Some(Secret::new(text_or_json(&value)?))
+                }
                 "fallbacks" => call.fallbacks = fallbacks(&value)?,
                 "mock_response" => mock(&value, &mut options, &mut call.mock)?,
                 "response_format" => {
@@ -157,7 +163,7 @@ fn apply_settings(py: Python<'_>, options: &mut CallOptions) -> PyResult<()> {
     }
     if options.api_key.is_none() {
         if let Some(value) = setting(py, "api_key")? {
-            options.api_key = Some(value.extract()?);
+            options.api_key = Some(Secret::new(value.extract::<String>()?));
         }
     }
     if options.api_base.is_none() {

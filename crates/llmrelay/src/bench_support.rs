@@ -2,14 +2,14 @@
 //! call (build the request, parse the answer, decode a stream) without a
 //! socket. Not part of the public API; may change at any time.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use crate::client::CallOptions;
+use crate::client::target_events;
 use crate::error::Error;
-use crate::providers::{resolve_target, Target};
+use crate::options::{AwsOptions, CallOptions, VertexOptions};
+use crate::route::{self, Target};
 use crate::stream::{decode_bytes, ChatStream};
 use crate::types::{ChatRequest, ChatResponse};
 
@@ -17,39 +17,61 @@ use crate::types::{ChatRequest, ChatResponse};
 pub fn target(model: &str) -> Result<BenchTarget, Error> {
     let options = CallOptions {
         api_base: Some(String::from("http://127.0.0.1:1/v1")),
-        api_key: Some(String::from("sk-bench")),
-        aws_access_key_id: Some(String::from("AKIDBENCH")),
-        aws_secret_access_key: Some(String::from("bench-secret")),
-        aws_region_name: Some(String::from("us-east-1")),
-        vertex_project: Some(String::from("bench-project")),
+        api_key: Some("sk-bench".into()),
+        aws: AwsOptions {
+            access_key_id: Some(String::from("AKIDBENCH")),
+            secret_access_key: Some("bench-secret".into()),
+            region_name: Some(String::from("us-east-1")),
+            ..AwsOptions::default()
+        },
+        vertex: VertexOptions {
+            project: Some(String::from("bench-project")),
+            ..VertexOptions::default()
+        },
         ..CallOptions::default()
     };
     Ok(BenchTarget(
-        Arc::new(resolve_target(model, &options)?),
+        route::resolve(model, &options, false)?,
         options,
     ))
 }
 
 /// A resolved call destination, and the options it was resolved with.
-pub struct BenchTarget(Arc<Target>, CallOptions);
+pub struct BenchTarget(Target, CallOptions);
 
 impl BenchTarget {
     /// Resolve + build the HTTP request body for `request`; returns its size.
     pub fn build(&self, request: &ChatRequest) -> Result<usize, Error> {
-        let target = resolve_target(&request.model, &self.1)?;
-        Ok(target.adapter.chat_request(&target, request)?.body.len())
+        let target = route::resolve(&request.model, &self.1, false)?;
+        let http = target
+            .adapter
+            .chat_request(&target, request, SystemTime::now())?;
+        Ok(http.body.len())
     }
 
     /// Parse a chat-completions body and price it.
     pub fn parse(&self, body: &[u8]) -> Result<ChatResponse, Error> {
-        self.0.adapter.parse_chat(&self.0, body)
+        let mut response = self
+            .0
+            .adapter
+            .parse_chat(&self.0, body, SystemTime::now())?;
+        response.cost = crate::cost::chat_cost(self.0.info, &response);
+        Ok(response)
     }
 
     /// A stream decoding `pieces` of an SSE body.
     pub fn stream(&self, pieces: Vec<Bytes>) -> ChatStream {
         let body =
             futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::convert::Infallible>));
-        decode_bytes(body, Arc::clone(&self.0), Duration::from_secs(60))
+        let target = route::resolve(&self.0.requested_model, &self.1, false);
+        match target {
+            Ok(target) => {
+                let framing = target.adapter.framing();
+                let events = target_events(target, SystemTime::now());
+                decode_bytes(body, framing, events, Duration::from_secs(60))
+            }
+            Err(err) => ChatStream::from_chunks(vec![Err(err)]),
+        }
     }
 
     /// SigV4-signs a POST of `body` for this target (Bedrock targets only):

@@ -1,129 +1,24 @@
 //! [`Client`]: `completion`, streamed completion and `embedding` over every
 //! callable provider. `Client::new()` allocates nothing but two pointers;
 //! the HTTP client is built by the first call that needs the network.
+//!
+//! A call flows through the layers one way: `route` resolves the target
+//! (options, environment, catalog, credentials), a Vertex target gets its
+//! OAuth token, the provider builds the request, the transport sends it,
+//! the provider parses the answer, and the client attaches the cost.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::SystemTime;
 
 use crate::credentials::google::GoogleAuth;
 use crate::error::{Error, ErrorKind};
 use crate::mock;
-use crate::providers::{resolve_target, HttpRequest, Target};
-use crate::stream::{self, ChatStream};
-use crate::transport::{read_capped, SendPolicy, Transport};
+use crate::options::{CallOptions, ClientConfig};
+use crate::providers::{EventParser, HttpRequest, RawEvent, StreamEvent};
+use crate::route::{self, Auth, Target};
+use crate::stream::{self, ChatStream, EventSource};
+use crate::transport::{read_capped, ErrorMapper, SendPolicy, Transport};
 use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ModelList};
-
-/// Per-call settings that are not part of the OpenAI request body (LiteLLM's
-/// keyword arguments of the same names).
-#[derive(Clone, Default)]
-pub struct CallOptions {
-    /// Base URL instead of the provider's (or its `*_API_BASE` variable).
-    pub api_base: Option<String>,
-    /// API key instead of the provider's key variable.
-    pub api_key: Option<String>,
-    /// Azure `api-version`.
-    pub api_version: Option<String>,
-    /// Extra HTTP headers sent upstream.
-    pub headers: Vec<(String, String)>,
-    /// Whole-call timeout (to the first byte of a stream). Default 600 s, as LiteLLM.
-    pub timeout: Option<Duration>,
-    /// Longest silence between two events of a stream. Default 120 s.
-    pub stream_idle_timeout: Option<Duration>,
-    /// Retries after the first attempt. Default: the client's (2).
-    pub num_retries: Option<u32>,
-    /// First backoff between retries when the provider gives no `Retry-After`. Default 500 ms.
-    pub retry_backoff: Option<Duration>,
-    /// Drop parameters the provider does not support instead of failing.
-    pub drop_params: Option<bool>,
-    /// Answer with this text (or raise this LiteLLM exception name) without any network.
-    pub mock_response: Option<String>,
-    /// Bedrock: AWS access key id (else `AWS_ACCESS_KEY_ID`, else the shared credentials file).
-    pub aws_access_key_id: Option<String>,
-    /// Bedrock: AWS secret access key.
-    pub aws_secret_access_key: Option<String>,
-    /// Bedrock: AWS session token for temporary credentials.
-    pub aws_session_token: Option<String>,
-    /// Bedrock: AWS region (else from the model name, `AWS_REGION`, `AWS_DEFAULT_REGION`, `~/.aws/config`).
-    pub aws_region_name: Option<String>,
-    /// Bedrock: profile of the shared credentials file (else `AWS_PROFILE`, else `default`).
-    pub aws_profile_name: Option<String>,
-    /// Vertex AI: GCP project (else `VERTEXAI_PROJECT`, else the credentials' project).
-    pub vertex_project: Option<String>,
-    /// Vertex AI: region such as `us-central1`, or `global` (else `VERTEXAI_LOCATION`, else `us-central1`).
-    pub vertex_location: Option<String>,
-    /// Vertex AI: a service-account key, as JSON or the path of its file (else
-    /// `VERTEXAI_CREDENTIALS`, else application default credentials). An
-    /// `api_key` is used as a ready bearer token instead.
-    pub vertex_credentials: Option<String>,
-}
-
-impl std::fmt::Debug for CallOptions {
-    // Keys, secrets and service-account files are shown only as present or not,
-    // so options can be logged.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |v: &Option<String>| v.as_ref().map(|_| "***");
-        f.debug_struct("CallOptions")
-            .field("api_base", &self.api_base)
-            .field("api_key", &secret(&self.api_key))
-            .field("api_version", &self.api_version)
-            .field(
-                "headers",
-                &self
-                    .headers
-                    .iter()
-                    .map(|(name, _)| name.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .field("timeout", &self.timeout)
-            .field("stream_idle_timeout", &self.stream_idle_timeout)
-            .field("num_retries", &self.num_retries)
-            .field("retry_backoff", &self.retry_backoff)
-            .field("drop_params", &self.drop_params)
-            .field("mock_response", &self.mock_response)
-            .field("aws_access_key_id", &self.aws_access_key_id)
-            .field(
-                "aws_secret_access_key",
-                &secret(&self.aws_secret_access_key),
-            )
-            .field("aws_session_token", &secret(&self.aws_session_token))
-            .field("aws_region_name", &self.aws_region_name)
-            .field("aws_profile_name", &self.aws_profile_name)
-            .field("vertex_project", &self.vertex_project)
-            .field("vertex_location", &self.vertex_location)
-            .field("vertex_credentials", &secret(&self.vertex_credentials))
-            .finish()
-    }
-}
-
-/// Defaults of a [`Client`], overridden per call by [`CallOptions`].
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    /// Whole-call timeout.
-    pub timeout: Duration,
-    /// TCP connect timeout.
-    pub connect_timeout: Duration,
-    /// Longest silence between stream events.
-    pub stream_idle_timeout: Duration,
-    /// Retries after the first attempt.
-    pub num_retries: u32,
-    /// First retry backoff.
-    pub retry_backoff: Duration,
-    /// Drop unsupported parameters.
-    pub drop_params: bool,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        ClientConfig {
-            timeout: Duration::from_secs(600),
-            connect_timeout: Duration::from_secs(10),
-            stream_idle_timeout: Duration::from_secs(120),
-            num_retries: 2,
-            retry_backoff: Duration::from_millis(500),
-            drop_params: false,
-        }
-    }
-}
 
 /// The SDK's entry point. Cheap to create and to clone (clones share the
 /// connection pool); safe to use from many tasks at once.
@@ -150,6 +45,11 @@ impl Client {
         }
     }
 
+    /// The client's defaults.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
     /// LiteLLM's `completion` (non-streamed; see [`Client::completion_stream`]).
     pub async fn completion(
         &self,
@@ -170,9 +70,12 @@ impl Client {
             return mock::mock_completion(&request, text);
         }
         let target = self.target(&request.model, options).await?;
-        let http = target.adapter.chat_request(&target, &request)?;
+        let now = SystemTime::now();
+        let http = target.adapter.chat_request(&target, &request, now)?;
         let body = self.send_and_read(&target, &http, options).await?;
-        target.adapter.parse_chat(&target, &body)
+        let mut response = target.adapter.parse_chat(&target, &body, now)?;
+        response.cost = crate::cost::chat_cost(target.info, &response);
+        Ok(response)
     }
 
     /// LiteLLM's `completion(..., stream=True)`: chunks as they arrive.
@@ -190,15 +93,81 @@ impl Client {
             ));
         }
         let target = self.target(&request.model, options).await?;
-        let http = target.adapter.chat_request(&target, &request)?;
+        let now = SystemTime::now();
+        let http = target.adapter.chat_request(&target, &request, now)?;
         let response = self
             .transport
-            .send(&target, &http, &self.policy(options), true)
+            .send(&http, &self.policy(options), true, &Upstream(&target))
             .await?;
         let idle = options
             .stream_idle_timeout
             .unwrap_or(self.config.stream_idle_timeout);
-        Ok(stream::decode(response, Arc::new(target), idle))
+        let framing = target.adapter.framing();
+        Ok(stream::decode(
+            response,
+            framing,
+            target_events(target, now),
+            idle,
+        ))
+    }
+
+    /// LiteLLM's `completion(..., fallbacks=[...])`: `request.model`, then
+    /// each fallback model in order, until one answers. Returns the answer
+    /// and the model that gave it; when every model fails, the last
+    /// model's error, as LiteLLM raises it.
+    pub async fn completion_with_fallbacks(
+        &self,
+        request: ChatRequest,
+        options: &CallOptions,
+        fallbacks: &[String],
+    ) -> Result<(ChatResponse, String), Error> {
+        self.with_fallbacks(request, fallbacks, |request| {
+            self.completion(request, options)
+        })
+        .await
+    }
+
+    /// [`Client::completion_stream`] with fallbacks: a model that fails
+    /// before its stream opens gives way to the next.
+    pub async fn completion_stream_with_fallbacks(
+        &self,
+        request: ChatRequest,
+        options: &CallOptions,
+        fallbacks: &[String],
+    ) -> Result<(ChatStream, String), Error> {
+        self.with_fallbacks(request, fallbacks, |request| {
+            self.completion_stream(request, options)
+        })
+        .await
+    }
+
+    /// Runs `call` on `request.model`, then on each fallback model.
+    async fn with_fallbacks<T, F, Fut>(
+        &self,
+        request: ChatRequest,
+        fallbacks: &[String],
+        call: F,
+    ) -> Result<(T, String), Error>
+    where
+        F: Fn(ChatRequest) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        let first_model = request.model.clone();
+        let mut last_error = match call(request.clone()).await {
+            Ok(answer) => return Ok((answer, first_model)),
+            Err(err) => err,
+        };
+        for model in fallbacks {
+            let attempt = ChatRequest {
+                model: model.clone(),
+                ..request.clone()
+            };
+            match call(attempt).await {
+                Ok(answer) => return Ok((answer, model.clone())),
+                Err(err) => last_error = err,
+            }
+        }
+        Err(last_error)
     }
 
     /// LiteLLM's `embedding`.
@@ -207,10 +176,16 @@ impl Client {
         request: EmbeddingRequest,
         options: &CallOptions,
     ) -> Result<EmbeddingResponse, Error> {
+        if let Some(text) = &options.mock_response {
+            return mock::mock_embedding(&request.model, Some(text), None);
+        }
         let target = self.target(&request.model, options).await?;
-        let http = target.adapter.embedding_request(&target, &request)?;
+        let now = SystemTime::now();
+        let http = target.adapter.embedding_request(&target, &request, now)?;
         let body = self.send_and_read(&target, &http, options).await?;
-        target.adapter.parse_embedding(&target, &body)
+        let mut response = target.adapter.parse_embedding(&target, &body)?;
+        response.cost = crate::cost::embedding_cost(target.info, &response);
+        Ok(response)
     }
 
     /// The models `provider` serves (`GET /models`), for OpenAI-format providers.
@@ -230,11 +205,28 @@ impl Client {
     /// Resolves the call's target; a Vertex target also gets its OAuth2
     /// token here, the one I/O a call does before its request is built.
     async fn target(&self, model: &str, options: &CallOptions) -> Result<Target, Error> {
-        let mut target = resolve_target(model, options)?;
-        target.drop_params = options.drop_params.unwrap_or(self.config.drop_params);
-        if target.vertex().is_some() {
+        let mut target = route::resolve(model, options, self.config.drop_params)?;
+        if let Auth::OAuthToken {
+            credentials,
+            token: None,
+        } = &target.auth
+        {
+            let want_project = target.vertex.as_ref().is_some_and(|v| v.project.is_none());
             let timeout = options.timeout.unwrap_or(self.config.timeout);
-            self.google.authorize(&mut target, timeout).await?;
+            let fetched = self
+                .google
+                .token(credentials.as_ref(), want_project, timeout)
+                .await
+                .map_err(|e| {
+                    e.with_provider(target.provider.name)
+                        .with_model(target.requested_model.clone())
+                })?;
+            if let (Some(project), Some(vertex)) = (fetched.project, target.vertex.as_mut()) {
+                vertex.project.get_or_insert(project);
+            }
+            if let Auth::OAuthToken { token, .. } = &mut target.auth {
+                *token = Some(fetched.token);
+            }
         }
         Ok(target)
     }
@@ -253,19 +245,20 @@ impl Client {
         http: &HttpRequest,
         options: &CallOptions,
     ) -> Result<Vec<u8>, Error> {
+        let upstream = Upstream(target);
         let response = self
             .transport
-            .send(target, http, &self.policy(options), false)
+            .send(http, &self.policy(options), false, &upstream)
             .await?;
         let body = read_capped(response, MAX_RESPONSE_BODY)
             .await
             .map_err(|e| {
-                target
+                upstream
                     .error(
                         ErrorKind::ApiConnection,
                         format!("the connection broke while reading the answer: {e}"),
                     )
-                    .redact(target.api_key.as_deref())
+                    .with_source(e)
             })?;
         if body.len() >= MAX_RESPONSE_BODY {
             return Err(target.error(
@@ -279,6 +272,58 @@ impl Client {
 
 /// Responses larger than this are refused rather than buffered without bound.
 const MAX_RESPONSE_BODY: usize = 64 << 20;
+
+/// A target as the transport sees it: the provider's error reading, and
+/// errors named and redacted as the target's.
+struct Upstream<'a>(&'a Target);
+
+impl ErrorMapper for Upstream<'_> {
+    fn map_status(&self, status: u16, body: &[u8]) -> Error {
+        self.0.adapter.map_error(self.0, status, body)
+    }
+
+    fn error(&self, kind: ErrorKind, message: String) -> Error {
+        self.0.error(kind, message).redact(self.0.secrets())
+    }
+
+    fn endpoint(&self) -> (&str, &str) {
+        (self.0.provider.name, &self.0.api_base)
+    }
+}
+
+/// A target's stream translation as the stream decoder sees it.
+struct TargetEvents {
+    target: Target,
+    parser: Box<dyn EventParser>,
+}
+
+impl EventSource for TargetEvents {
+    fn parse(&mut self, event: RawEvent<'_>) -> Result<StreamEvent, Error> {
+        let mut parsed = self
+            .parser
+            .parse(&self.target, event)
+            .map_err(|e| e.redact(self.target.secrets()))?;
+        // The chunk with the usage carries the call's cost, priced here as
+        // an unstreamed answer is.
+        if let StreamEvent::Chunk(chunk) = &mut parsed {
+            if let Some(usage) = &chunk.usage {
+                let tier = chunk.extra.get("service_tier").and_then(|t| t.as_str());
+                chunk.cost = crate::cost::usage_cost(self.target.info, usage, tier);
+            }
+        }
+        Ok(parsed)
+    }
+
+    fn error(&self, kind: ErrorKind, message: String) -> Error {
+        self.target.error(kind, message)
+    }
+}
+
+/// The stream translation of `target` for a stream that starts at `now`.
+pub(crate) fn target_events(target: Target, now: SystemTime) -> Box<dyn EventSource> {
+    let parser = target.adapter.stream_parser(now);
+    Box::new(TargetEvents { target, parser })
+}
 
 /// Checks a request before anything is resolved or sent.
 fn validate(request: &ChatRequest) -> Result<(), Error> {

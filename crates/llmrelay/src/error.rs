@@ -6,6 +6,7 @@
 //! the matching `llmrelay.exceptions` class without another translation table.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// LiteLLM's exception names, each with the HTTP status it stands for.
@@ -97,8 +98,9 @@ impl ErrorKind {
 }
 
 /// An SDK error: what kind, about which provider and model, and the message
-/// (the provider's own, when it sent one). Never carries an API key.
-#[derive(Debug, Clone, PartialEq)]
+/// (the provider's own, when it sent one). Never carries an API key: the
+/// message and the upstream body are redacted of the call's secrets.
+#[derive(Debug, Clone)]
 pub struct Error {
     /// The taxonomy entry.
     pub kind: ErrorKind,
@@ -108,12 +110,42 @@ pub struct Error {
     pub provider: Option<String>,
     /// The model asked for, when known.
     pub model: Option<String>,
-    /// Close model names, for "did you mean" errors.
-    pub suggestions: Vec<String>,
     /// The status the provider answered with, when it answered.
     pub upstream_status: Option<u16>,
     /// How long the provider asked us to wait (`Retry-After`, `retry-after-ms`).
     pub retry_after: Option<Duration>,
+    /// What the provider said and what caused the error, boxed so that
+    /// `Result<_, Error>` stays small on the happy path.
+    detail: Option<Box<Detail>>,
+}
+
+/// The rarely read parts of an [`Error`].
+#[derive(Debug, Clone, Default)]
+struct Detail {
+    /// Close model names, for "did you mean" errors.
+    suggestions: Vec<String>,
+    /// The start of the provider's answer, redacted.
+    upstream_body: Option<String>,
+    /// The lower-level error this one comes from.
+    cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// How much of an upstream error body an [`Error`] keeps.
+pub const MAX_UPSTREAM_BODY: usize = 2048;
+
+impl PartialEq for Error {
+    // The cause is an opaque error object: two errors are equal when
+    // everything a caller reads off them is.
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.message == other.message
+            && self.provider == other.provider
+            && self.model == other.model
+            && self.suggestions() == other.suggestions()
+            && self.upstream_status == other.upstream_status
+            && self.retry_after == other.retry_after
+            && self.upstream_body() == other.upstream_body()
+    }
 }
 
 impl Error {
@@ -124,10 +156,53 @@ impl Error {
             message: message.into(),
             provider: None,
             model: None,
-            suggestions: Vec::new(),
             upstream_status: None,
             retry_after: None,
+            detail: None,
         }
+    }
+
+    /// The start of what the provider answered (at most
+    /// [`MAX_UPSTREAM_BODY`] bytes, redacted of the call's secrets), so a
+    /// caller can see what it actually said.
+    pub fn upstream_body(&self) -> Option<&str> {
+        self.detail.as_ref()?.upstream_body.as_deref()
+    }
+
+    /// Close model names, for "did you mean" errors.
+    pub fn suggestions(&self) -> &[String] {
+        self.detail
+            .as_ref()
+            .map_or(&[], |d| d.suggestions.as_slice())
+    }
+
+    /// Names close model names, for "did you mean" errors.
+    pub fn with_suggestions(mut self, suggestions: Vec<String>) -> Self {
+        if !suggestions.is_empty() {
+            self.detail_mut().suggestions = suggestions;
+        }
+        self
+    }
+
+    fn detail_mut(&mut self) -> &mut Detail {
+        self.detail.get_or_insert_with(Box::default)
+    }
+
+    /// Keeps `cause` as this error's [`source`](std::error::Error::source).
+    pub fn with_source(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.detail_mut().cause = Some(Arc::new(cause));
+        self
+    }
+
+    /// Keeps the start of the provider's answer (lossy UTF-8, cut at
+    /// [`MAX_UPSTREAM_BODY`] bytes on a character boundary).
+    pub fn with_upstream_body(mut self, body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(&body[..body.len().min(MAX_UPSTREAM_BODY)]);
+        let text = text.trim();
+        if !text.is_empty() {
+            self.detail_mut().upstream_body = Some(text.to_string());
+        }
+        self
     }
 
     /// Names the model the error is about.
@@ -162,12 +237,18 @@ impl Error {
         }
     }
 
-    /// Replaces every occurrence of `secret` in the message by `***`, so a
-    /// provider that echoes the key it was sent cannot leak it through us.
-    pub(crate) fn redact(mut self, secret: Option<&str>) -> Self {
-        if let Some(secret) = secret.filter(|s| s.len() >= 4) {
+    /// Replaces every occurrence of each of `secrets` in the message and
+    /// the upstream body by `***`, so a provider that echoes the key it was
+    /// sent cannot leak it through us. Secrets shorter than four characters
+    /// are left alone (they would mangle ordinary words).
+    pub(crate) fn redact<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        for secret in secrets.into_iter().filter(|s| s.len() >= 4) {
             if self.message.contains(secret) {
                 self.message = self.message.replace(secret, "***");
+            }
+            let body = self.detail.as_mut().and_then(|d| d.upstream_body.as_mut());
+            if let Some(body) = body.filter(|b| b.contains(secret)) {
+                *body = body.replace(secret, "***");
             }
         }
         self
@@ -208,21 +289,29 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.detail
+            .as_ref()?
+            .cause
+            .as_deref()
+            .map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<llmrelay_catalog::ResolveError> for Error {
     fn from(err: llmrelay_catalog::ResolveError) -> Self {
         // LiteLLM answers an unresolvable model with a BadRequestError (400)
         // before any provider is called; the suggestions ride along.
-        Error {
-            suggestions: err.suggestions(),
-            ..Error::new(ErrorKind::BadRequest, err.to_string())
-        }
+        let suggestions = err.suggestions();
+        Error::new(ErrorKind::BadRequest, err.to_string())
+            .with_suggestions(suggestions)
+            .with_source(err)
     }
 }
 
 impl From<llmrelay_catalog::CostError> for Error {
     fn from(err: llmrelay_catalog::CostError) -> Self {
-        Error::new(ErrorKind::BadRequest, err.to_string())
+        Error::new(ErrorKind::BadRequest, err.to_string()).with_source(err)
     }
 }

@@ -26,23 +26,27 @@ mod credentials;
 mod error;
 mod mock;
 mod model_info;
+mod options;
 mod providers;
+mod route;
 mod stream;
 mod tokens;
 mod transport;
 pub mod types;
 
-pub use client::{CallOptions, Client, ClientConfig};
-pub use cost::{completion_cost, cost_per_token};
-pub use error::{Error, ErrorKind};
+pub use client::Client;
+pub use cost::{completion_cost, cost_per_token, custom_cost, is_unpriced, price_by_name};
+pub use error::{Error, ErrorKind, MAX_UPSTREAM_BODY};
 pub use llmrelay_catalog as catalog;
 pub use llmrelay_catalog::{Cost, ServiceTier};
+pub use mock::mock_embedding;
 pub use model_info::{
     get_llm_provider, get_max_tokens, get_model_info, model_info, supports_audio_input,
     supports_audio_output, supports_function_calling, supports_parallel_function_calling,
     supports_pdf_input, supports_prompt_caching, supports_reasoning, supports_response_schema,
     supports_system_messages, supports_tool_choice, supports_vision, supports_web_search,
 };
+pub use options::{AwsOptions, CallOptions, ClientConfig, Headers, Secret, VertexOptions};
 pub use stream::{stream_chunk_builder, ChatStream};
 pub use tokens::{decode, encode, token_counter, TokenInput};
 pub use types::{

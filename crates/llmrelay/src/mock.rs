@@ -7,7 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::Error;
 use crate::types::{
-    ChatChunk, ChatRequest, ChatResponse, Choice, Delta, ResponseMessage, Role, Usage,
+    ChatChunk, ChatRequest, ChatResponse, Choice, Delta, Embedding, EmbeddingResponse,
+    EmbeddingUsage, EmbeddingVector, ResponseMessage, Role, Usage,
 };
 
 /// LiteLLM's `DEFAULT_MOCK_RESPONSE_PROMPT_TOKEN_COUNT`.
@@ -117,6 +118,36 @@ fn now_nanos() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
+}
+
+/// LiteLLM's embedding mock, with no network: `vector` (else a zero vector
+/// of 8) for the one input, 10 prompt tokens, priced as the catalog prices them; or the error
+/// `text` names when the mock is an exception name.
+pub fn mock_embedding(
+    model: &str,
+    text: Option<&str>,
+    vector: Option<EmbeddingVector>,
+) -> Result<EmbeddingResponse, Error> {
+    if let Some(err) = text.and_then(Error::from_litellm_name) {
+        return Err(err.with_model(model));
+    }
+    let mut response = EmbeddingResponse {
+        object: String::from("list"),
+        model: model.to_string(),
+        data: vec![Embedding {
+            object: String::from("embedding"),
+            index: 0,
+            embedding: vector.unwrap_or_else(|| EmbeddingVector::Float(vec![0.0; 8])),
+        }],
+        usage: Some(EmbeddingUsage {
+            prompt_tokens: MOCK_PROMPT_TOKENS,
+            total_tokens: MOCK_PROMPT_TOKENS,
+        }),
+        ..EmbeddingResponse::default()
+    };
+    let info = llmrelay_catalog::resolve(model).ok().and_then(|r| r.info);
+    response.cost = crate::cost::embedding_cost(info, &response);
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub fn get_llm_provider(model: &str) -> Result<Resolved<'_>, Error> {
 pub fn model_info(model: &str) -> Result<&'static ModelInfo, Error> {
     let resolved = get_llm_provider(model)?;
     resolved.info.ok_or_else(|| {
-        let mut err = Error::new(
+        Error::new(
             ErrorKind::NotFound,
             format!(
                 "model `{model}` of provider `{}` is not in the catalog: no limits or pricing are known \
@@ -27,9 +27,13 @@ pub fn model_info(model: &str) -> Result<&'static ModelInfo, Error> {
             ),
         )
         .with_model(model)
-        .with_provider(resolved.provider);
-        err.suggestions = llmrelay_catalog::suggest(model, 3).into_iter().map(str::to_string).collect();
-        err
+        .with_provider(resolved.provider)
+        .with_suggestions(
+            llmrelay_catalog::suggest(model, 3)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        )
     })
 }
 

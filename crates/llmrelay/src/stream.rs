@@ -3,7 +3,6 @@
 //! chunks back into one [`ChatResponse`].
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -11,7 +10,17 @@ use eventsource_stream::Eventsource;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use crate::error::{Error, ErrorKind};
-use crate::providers::{Framing, RawEvent, StreamEvent, StreamParser, Target};
+use crate::providers::{Framing, RawEvent, StreamEvent};
+
+/// A provider's stream translation as the decoder sees it: what each framed
+/// event means, and errors about the stream itself (idle, cut short) named
+/// as the provider's.
+pub(crate) trait EventSource: Send {
+    /// What `event` means, given the events before it.
+    fn parse(&mut self, event: RawEvent<'_>) -> Result<StreamEvent, Error>;
+    /// An error of `kind` about this stream.
+    fn error(&self, kind: ErrorKind, message: String) -> Error;
+}
 use crate::types::ChatChunk;
 
 mod builder;
@@ -72,10 +81,11 @@ impl Stream for ChatStream {
 /// Turns an HTTP response carrying a stream into a [`ChatStream`].
 pub(crate) fn decode(
     response: reqwest::Response,
-    target: Arc<Target>,
+    framing: Framing,
+    source: Box<dyn EventSource>,
     idle_timeout: Duration,
 ) -> ChatStream {
-    decode_bytes(response.bytes_stream(), target, idle_timeout)
+    decode_bytes(response.bytes_stream(), framing, source, idle_timeout)
 }
 
 /// A framed event, owned: (event name, data).
@@ -100,8 +110,7 @@ where
 /// The decoder's state between two items.
 struct Decoder {
     events: BoxStream<'static, Framed>,
-    target: Arc<Target>,
-    parser: StreamParser,
+    source: Box<dyn EventSource>,
     idle_timeout: Duration,
     saw_finish: bool,
     finished: bool,
@@ -139,11 +148,15 @@ impl Decoder {
                 }
                 Some(Ok(event)) => event,
             };
+            let data = data.trim();
+            if data.is_empty() {
+                continue;
+            }
             let raw = RawEvent {
                 event: &event,
-                data: &data,
+                data,
             };
-            match self.parser.parse(&self.target, raw) {
+            match self.source.parse(raw) {
                 Ok(StreamEvent::Skip) => {}
                 Ok(StreamEvent::Done) => {
                     self.finished = true;
@@ -162,7 +175,7 @@ impl Decoder {
 
     fn fail(&mut self, kind: ErrorKind, message: String) -> Option<Result<ChatChunk, Error>> {
         self.finished = true;
-        Some(Err(self.target.error(kind, message)))
+        Some(Err(self.source.error(kind, message)))
     }
 }
 
@@ -170,7 +183,8 @@ impl Decoder {
 /// production, an in-memory body in benchmarks).
 pub(crate) fn decode_bytes<S, B, E>(
     bytes: S,
-    target: Arc<Target>,
+    framing: Framing,
+    source: Box<dyn EventSource>,
     idle_timeout: Duration,
 ) -> ChatStream
 where
@@ -179,9 +193,8 @@ where
     E: std::fmt::Display + Send + 'static,
 {
     let decoder = Decoder {
-        events: frame(bytes, target.adapter.framing()),
-        parser: target.adapter.stream_parser(),
-        target,
+        events: frame(bytes, framing),
+        source,
         idle_timeout,
         saw_finish: false,
         finished: false,
@@ -195,31 +208,57 @@ where
     }
 }
 
+/// `pieces` of a streamed answer of `model`, decoded as a call with a key
+/// (and AWS credentials) would decode them.
+#[cfg(test)]
+pub(crate) fn decode_for_test(model: &str, pieces: Vec<Vec<u8>>) -> Vec<Result<ChatChunk, Error>> {
+    use crate::options::{AwsOptions, CallOptions};
+    let options = CallOptions {
+        api_base: Some("http://127.0.0.1:1".into()),
+        api_key: Some("k".into()),
+        aws: AwsOptions {
+            access_key_id: Some("a".into()),
+            secret_access_key: Some("s".into()),
+            region_name: Some("us-east-1".into()),
+            ..AwsOptions::default()
+        },
+        ..CallOptions::default()
+    };
+    let decoded = crate::route::resolve(model, &options, false).map(|target| {
+        let framing = target.adapter.framing();
+        let events = crate::client::target_events(target, crate::providers::TEST_NOW);
+        let body = stream::iter(pieces.into_iter().map(Ok::<_, std::convert::Infallible>));
+        decode_bytes(body, framing, events, Duration::from_secs(5))
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build();
+    match (decoded, runtime) {
+        (Ok(stream), Ok(runtime)) => runtime.block_on(stream.collect::<Vec<_>>()),
+        (Err(err), _) => vec![Err(err)],
+        (_, Err(err)) => vec![Err(Error::new(ErrorKind::InternalServer, err.to_string()))],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::client::CallOptions;
-    use crate::providers::resolve_target;
     use proptest::prelude::*;
 
     fn decode_all(model: &str, pieces: Vec<Vec<u8>>) -> Vec<Result<ChatChunk, Error>> {
-        let options = CallOptions {
-            api_base: Some("http://127.0.0.1:1".into()),
-            api_key: Some("k".into()),
-            aws_access_key_id: Some("a".into()),
-            aws_secret_access_key: Some("s".into()),
-            aws_region_name: Some("us-east-1".into()),
-            ..CallOptions::default()
-        };
-        let target = Arc::new(resolve_target(model, &options).unwrap());
-        let body =
-            futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::convert::Infallible>));
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
-        rt.block_on(decode_bytes(body, target, Duration::from_secs(5)).collect::<Vec<_>>())
+        decode_for_test(model, pieces)
+    }
+
+    #[test]
+    fn keep_alive_events_reach_no_provider() {
+        let body = b": ping\n\ndata:   \n\ndata: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n".to_vec();
+        let out = decode_all("gpt-4o", vec![body]);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(
+            out[0].as_ref().unwrap().choices[0].delta.content.as_deref(),
+            Some("hi")
+        );
     }
 
     #[test]

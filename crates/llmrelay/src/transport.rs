@@ -12,7 +12,19 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 use crate::error::{Error, ErrorKind};
-use crate::providers::{HttpRequest, Method, Target};
+use crate::providers::{HttpRequest, Method};
+
+/// What the transport needs to know about the upstream to report a failure:
+/// the provider's reading of an error answer, and errors about the upstream
+/// (timeouts, refused connections) named and redacted as the caller expects.
+pub(crate) trait ErrorMapper: Sync {
+    /// A non-2xx answer: its status and (the start of) its body.
+    fn map_status(&self, status: u16, body: &[u8]) -> Error;
+    /// An error of `kind` about this upstream, redacted of the call's secrets.
+    fn error(&self, kind: ErrorKind, message: String) -> Error;
+    /// The provider's name and base URL, for messages.
+    fn endpoint(&self) -> (&str, &str);
+}
 
 /// The longest wait a `Retry-After` header can impose; a provider asking for
 /// more is treated as asking for this.
@@ -66,19 +78,19 @@ impl Transport {
     }
 
     /// Sends `request` until it gets a 2xx answer or the retry budget is spent.
-    /// `map_error` turns a non-2xx status and body into the provider's error.
+    /// `upstream` turns a non-2xx status and body into the provider's error.
     pub(crate) async fn send(
         &self,
-        target: &Target,
         request: &HttpRequest,
         policy: &SendPolicy,
         streaming: bool,
+        upstream: &dyn ErrorMapper,
     ) -> Result<reqwest::Response, Error> {
         let client = self.client()?;
         let mut attempt = 0;
         loop {
             let result = self
-                .attempt(client, target, request, policy, streaming)
+                .attempt(client, request, policy, streaming, upstream)
                 .await;
             let err = match result {
                 Ok(response) => return Ok(response),
@@ -99,10 +111,10 @@ impl Transport {
     async fn attempt(
         &self,
         client: &reqwest::Client,
-        target: &Target,
         request: &HttpRequest,
         policy: &SendPolicy,
         streaming: bool,
+        upstream: &dyn ErrorMapper,
     ) -> Result<reqwest::Response, Error> {
         let mut builder = match request.method {
             Method::Post => client.post(&request.url).body(request.body.clone()),
@@ -117,8 +129,8 @@ impl Transport {
         }
         let sent = tokio::time::timeout(policy.timeout, builder.send()).await;
         let response = match sent {
-            Err(_) => return Err(timeout_error(target, policy.timeout)),
-            Ok(Err(e)) => return Err(connection_error(target, &e, policy.timeout)),
+            Err(_) => return Err(timeout_error(upstream, policy.timeout)),
+            Ok(Err(e)) => return Err(connection_error(upstream, e, policy.timeout)),
             Ok(Ok(response)) => response,
         };
         let status = response.status().as_u16();
@@ -130,7 +142,7 @@ impl Transport {
         let body = read_capped(response, MAX_ERROR_BODY)
             .await
             .unwrap_or_default();
-        let mut err = target.adapter.map_error(target, status, &body);
+        let mut err = upstream.map_status(status, &body);
         // A header wins; some providers (Gemini's `RetryInfo`) put the delay in the body.
         err.retry_after = retry_after.or(err.retry_after);
         Err(err)
@@ -154,35 +166,31 @@ pub(crate) async fn read_capped(
     Ok(body)
 }
 
-fn timeout_error(target: &Target, timeout: Duration) -> Error {
-    target.error(
-        ErrorKind::Timeout,
-        format!(
-            "no answer from `{}` within {:.1}s",
-            target.provider.name,
-            timeout.as_secs_f64()
-        ),
-    )
+fn timeout_error(upstream: &dyn ErrorMapper, timeout: Duration) -> Error {
+    let (name, _) = upstream.endpoint();
+    let message = format!(
+        "no answer from `{name}` within {:.1}s",
+        timeout.as_secs_f64()
+    );
+    upstream.error(ErrorKind::Timeout, message)
 }
 
-fn connection_error(target: &Target, e: &reqwest::Error, timeout: Duration) -> Error {
+fn connection_error(upstream: &dyn ErrorMapper, e: reqwest::Error, timeout: Duration) -> Error {
     if e.is_timeout() {
-        return timeout_error(target, timeout);
+        return timeout_error(upstream, timeout).with_source(e);
     }
     // reqwest's Display names the URL, never headers, so the key cannot leak;
     // the URL itself carries no secret (keys travel in headers).
-    let mut message = format!(
-        "cannot reach `{}` at {}: {e}",
-        target.provider.name, target.api_base
-    );
-    let mut source = std::error::Error::source(e);
+    let (name, base) = upstream.endpoint();
+    let mut message = format!("cannot reach `{name}` at {base}: {e}");
+    let mut source = std::error::Error::source(&e);
     while let Some(cause) = source {
         message.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    target
+    upstream
         .error(ErrorKind::ApiConnection, message)
-        .redact(target.api_key.as_deref())
+        .with_source(e)
 }
 
 /// `retry-after-ms` (OpenAI) or `Retry-After` in seconds.

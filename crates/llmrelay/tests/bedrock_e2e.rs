@@ -24,9 +24,12 @@ async fn fake() -> FakeBedrock {
 fn options(upstream: &FakeBedrock) -> CallOptions {
     CallOptions {
         api_base: Some(upstream.base_url()),
-        aws_access_key_id: Some("AKIDEXAMPLE".into()),
-        aws_secret_access_key: Some(SECRET.into()),
-        aws_region_name: Some("us-east-1".into()),
+        aws: llmrelay::AwsOptions {
+            access_key_id: Some("AKIDEXAMPLE".into()),
+            secret_access_key: Some(SECRET.into()),
+            region_name: Some("us-east-1".into()),
+            ..llmrelay::AwsOptions::default()
+        },
         retry_backoff: Some(Duration::from_millis(1)),
         ..CallOptions::default()
     }
@@ -102,9 +105,13 @@ async fn converse_is_signed_and_translated() {
 #[tokio::test]
 async fn a_wrong_secret_fails_the_signature_check() {
     let upstream = fake().await;
+    let base = options(&upstream);
     let opts = CallOptions {
-        aws_secret_access_key: Some("not-the-secret-key".into()),
-        ..options(&upstream)
+        aws: llmrelay::AwsOptions {
+            secret_access_key: Some("not-the-secret-key".into()),
+            ..base.aws.clone()
+        },
+        ..base
     };
     let err = Client::new()
         .completion(request(), &opts)
@@ -335,8 +342,11 @@ async fn credentials_come_from_the_shared_file_profile_or_fail_clearly() {
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &file);
     let opts = CallOptions {
         api_base: Some(upstream.base_url()),
-        aws_region_name: Some("eu-west-1".into()),
-        aws_profile_name: Some("work".into()),
+        aws: llmrelay::AwsOptions {
+            region_name: Some("eu-west-1".into()),
+            profile_name: Some("work".into()),
+            ..llmrelay::AwsOptions::default()
+        },
         ..CallOptions::default()
     };
     Client::new().completion(request(), &opts).await.unwrap();
@@ -353,7 +363,10 @@ async fn credentials_come_from_the_shared_file_profile_or_fail_clearly() {
 
     // The default profile's key is wrong: the fake's signature check refuses it.
     let opts = CallOptions {
-        aws_profile_name: None,
+        aws: llmrelay::AwsOptions {
+            profile_name: None,
+            ..opts.aws.clone()
+        },
         ..opts
     };
     let err = Client::new()

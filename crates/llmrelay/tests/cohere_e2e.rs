@@ -1,9 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The SDK against the testkit's fake Cohere v2 API, on real sockets.
 
-use std::time::Duration;
+mod harness;
 
-use futures_util::StreamExt;
 use llmrelay::types::{
     Content, EmbeddingVector, FunctionDefinition, JsonSchemaFormat, ResponseFormat, Tool,
 };
@@ -16,50 +15,27 @@ use serde_json::json;
 const KEY: &str = "co-test-secret-123456";
 const COMMAND: &str = "cohere_chat/command-r-08-2024";
 
-async fn upstream() -> FakeCohere {
-    FakeCohere::builder()
-        .require_api_key(KEY)
-        .start()
-        .await
-        .unwrap()
-}
-
 fn options(upstream: &FakeCohere) -> CallOptions {
-    CallOptions {
-        api_base: Some(upstream.base_url()),
-        api_key: Some(KEY.to_string()),
-        retry_backoff: Some(Duration::from_millis(1)),
-        ..CallOptions::default()
-    }
+    harness::options(upstream.base_url(), KEY)
 }
 
 fn request() -> ChatRequest {
-    ChatRequest::new(
-        COMMAND,
-        vec![
-            Message::system("Be brief."),
-            Message::user("What is the capital of France?"),
-        ],
-    )
+    harness::request(COMMAND)
 }
 
 async fn plain_and_streamed(
     upstream: &FakeCohere,
     req: ChatRequest,
 ) -> (ChatResponse, ChatResponse) {
-    let client = Client::new();
-    let plain = client
-        .completion(req.clone(), &options(upstream))
-        .await
-        .unwrap();
-    let folded = client
-        .completion_stream(req, &options(upstream))
+    harness::plain_and_streamed(&options(upstream), req).await
+}
+
+async fn upstream() -> FakeCohere {
+    FakeCohere::builder()
+        .require_api_key(KEY)
+        .start()
         .await
         .unwrap()
-        .collect_response()
-        .await
-        .unwrap();
-    (plain, folded)
 }
 
 #[tokio::test]
@@ -218,7 +194,7 @@ async fn response_format_is_cohere_json_mode() {
 }
 
 #[tokio::test]
-async fn every_fault_is_its_error_kind() {
+async fn coheres_own_wordings_and_statuses_are_their_error_kind() {
     let cases = [
         (
             Reply::error(ApiError::new(
@@ -238,20 +214,6 @@ async fn every_fault_is_its_error_kind() {
             ErrorKind::Authentication,
             1,
         ),
-        (
-            Reply::error(ApiError::new(404, "model 'x' not found")),
-            ErrorKind::NotFound,
-            1,
-        ),
-        (Reply::rate_limited(), ErrorKind::RateLimit, 2),
-        (Reply::server_error(), ErrorKind::InternalServer, 2),
-        (
-            Reply::service_unavailable(),
-            ErrorKind::ServiceUnavailable,
-            2,
-        ),
-        (Reply::malformed_json(), ErrorKind::InternalServer, 1),
-        (Reply::disconnect(), ErrorKind::ApiConnection, 2),
     ];
     for (reply, kind, attempts) in cases {
         let upstream = upstream().await;
@@ -285,44 +247,6 @@ async fn every_fault_is_its_error_kind() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Authentication);
-}
-
-#[tokio::test]
-async fn stream_faults_are_typed_errors() {
-    let upstream = upstream().await;
-    let opts = CallOptions {
-        stream_idle_timeout: Some(Duration::from_millis(150)),
-        ..options(&upstream)
-    };
-    let cases = [
-        (
-            Reply::content("one two three").split_into(3).close_after(3),
-            ErrorKind::ApiConnection,
-        ),
-        (
-            Reply::content("one two three").split_into(3).stall_after(2),
-            ErrorKind::Timeout,
-        ),
-        (
-            Reply::content("one two")
-                .split_into(2)
-                .error_after(3, ApiError::server_error()),
-            ErrorKind::InternalServer,
-        ),
-        (Reply::malformed_json(), ErrorKind::InternalServer),
-    ];
-    for (reply, kind) in cases {
-        upstream.push(reply);
-        let items: Vec<_> = Client::new()
-            .completion_stream(request(), &opts)
-            .await
-            .unwrap()
-            .collect()
-            .await;
-        let (last, before) = items.split_last().unwrap();
-        assert!(before.iter().all(Result::is_ok));
-        assert_eq!(last.as_ref().unwrap_err().kind, kind);
-    }
 }
 
 #[tokio::test]

@@ -1,33 +1,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The SDK against the testkit's fake OpenAI upstream, on real sockets.
 
+mod harness;
+
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use harness::request;
 use llmrelay::types::{FunctionDefinition, StreamOptions, Tool};
-use llmrelay::{CallOptions, ChatRequest, Client, EmbeddingRequest, ErrorKind, Message};
+use llmrelay::{CallOptions, ChatRequest, Client, EmbeddingRequest, ErrorKind};
 use llmrelay_testkit::{ApiError, FakeOpenAi, Reply, ToolCall, Usage};
 use serde_json::json;
 
 const KEY: &str = "sk-test-secret-key-123456";
 
 fn options(upstream: &FakeOpenAi) -> CallOptions {
-    CallOptions {
-        api_base: Some(upstream.base_url()),
-        api_key: Some(KEY.to_string()),
-        retry_backoff: Some(Duration::from_millis(1)),
-        ..CallOptions::default()
-    }
-}
-
-fn request(model: &str) -> ChatRequest {
-    ChatRequest::new(
-        model,
-        vec![
-            Message::system("Be brief."),
-            Message::user("What is the capital of France?"),
-        ],
-    )
+    harness::options(upstream.base_url(), KEY)
 }
 
 fn streamed(mut request: ChatRequest) -> ChatRequest {
@@ -300,67 +288,6 @@ async fn client_errors_map_to_their_kind_and_are_never_retried() {
 }
 
 #[tokio::test]
-async fn malformed_and_dropped_answers_are_typed_errors() {
-    let upstream = FakeOpenAi::start().await.unwrap();
-    upstream.push(Reply::malformed_json());
-    let err = Client::new()
-        .completion(request("gpt-4o"), &options(&upstream))
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::InternalServer, "{err}");
-
-    upstream.push(Reply::disconnect());
-    upstream.push(Reply::disconnect());
-    upstream.push(Reply::disconnect());
-    let err = Client::new()
-        .completion(request("gpt-4o"), &options(&upstream))
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::ApiConnection, "{err}");
-}
-
-#[tokio::test]
-async fn a_stream_cut_mid_way_is_a_connection_error() {
-    let upstream = FakeOpenAi::start().await.unwrap();
-    upstream.push(
-        Reply::content("one two three four five")
-            .split_into(5)
-            .close_after(3),
-    );
-    let mut stream = Client::new()
-        .completion_stream(request("gpt-4o"), &options(&upstream))
-        .await
-        .unwrap();
-    let mut got = Vec::new();
-    while let Some(item) = stream.next().await {
-        got.push(item);
-    }
-    let last = got.pop().unwrap();
-    assert!(got.iter().all(Result::is_ok));
-    assert_eq!(last.unwrap_err().kind, ErrorKind::ApiConnection);
-}
-
-#[tokio::test]
-async fn a_stalled_stream_hits_the_idle_timeout() {
-    let upstream = FakeOpenAi::start().await.unwrap();
-    upstream.push(Reply::content("one two three").split_into(3).stall_after(2));
-    let opts = CallOptions {
-        stream_idle_timeout: Some(Duration::from_millis(100)),
-        ..options(&upstream)
-    };
-    let mut stream = Client::new()
-        .completion_stream(request("gpt-4o"), &opts)
-        .await
-        .unwrap();
-    let mut last = None;
-    while let Some(item) = stream.next().await {
-        last = Some(item);
-    }
-    let err = last.unwrap().unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Timeout, "{err}");
-}
-
-#[tokio::test]
 async fn an_error_event_mid_stream_is_typed() {
     let upstream = FakeOpenAi::start().await.unwrap();
     upstream.push(
@@ -375,35 +302,6 @@ async fn an_error_event_mid_stream_is_typed() {
     let items: Vec<_> = stream.collect().await;
     let err = items.into_iter().find_map(Result::err).unwrap();
     assert_eq!(err.kind, ErrorKind::RateLimit, "{err}");
-}
-
-#[tokio::test]
-async fn keys_never_appear_in_errors() {
-    let upstream = FakeOpenAi::start().await.unwrap();
-    upstream.push(Reply::error(ApiError::new(
-        401,
-        format!("Incorrect API key provided: {KEY}."),
-    )));
-    let err = Client::new()
-        .completion(request("gpt-4o"), &options(&upstream))
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Authentication);
-    assert!(!err.to_string().contains(KEY), "{err}");
-    assert!(!format!("{err:?}").contains(KEY), "{err:?}");
-
-    // A connection failure names the base URL, never the key.
-    let opts = CallOptions {
-        api_base: Some("http://127.0.0.1:9/v1".into()),
-        num_retries: Some(0),
-        ..options(&upstream)
-    };
-    let err = Client::new()
-        .completion(request("gpt-4o"), &opts)
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::ApiConnection);
-    assert!(!format!("{err:?}").contains(KEY));
 }
 
 #[tokio::test]
@@ -541,7 +439,7 @@ async fn bad_requests_fail_before_the_network() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::BadRequest);
-    assert!(err.suggestions.iter().any(|s| s == "gpt-4o"), "{err}");
+    assert!(err.suggestions().iter().any(|s| s == "gpt-4o"), "{err}");
     let err = client
         .completion(request("replicate/anthropic/claude-3.5-haiku"), &opts)
         .await
@@ -601,13 +499,15 @@ async fn azure_calls_deployment_urls_with_api_version_and_api_key_header() {
         api_version: Some("2024-10-21".into()),
         ..options(&upstream)
     };
-    // The fake serves OpenAI's paths only, so the deployment URL is answered
-    // with OpenAI's 404 for an unknown path: what matters is what was sent.
-    let err = Client::new()
+    upstream.push(Reply::content("Hi from Azure."));
+    let response = Client::new()
         .completion(request("azure/my-gpt4o"), &opts)
         .await
-        .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+        .unwrap();
+    assert_eq!(
+        response.choices[0].message.content.as_deref(),
+        Some("Hi from Azure.")
+    );
     let sent = upstream.last_request().unwrap();
     assert_eq!(sent.path, "/openai/deployments/my-gpt4o/chat/completions");
     assert_eq!(sent.query.as_deref(), Some("api-version=2024-10-21"));
@@ -619,10 +519,16 @@ async fn azure_calls_deployment_urls_with_api_version_and_api_key_header() {
 fn call_options_debug_hides_every_secret() {
     let opts = CallOptions {
         api_key: Some("sk-visible?".into()),
-        aws_secret_access_key: Some("aws-secret-value".into()),
-        aws_session_token: Some("aws-session-value".into()),
-        vertex_credentials: Some("{\"private_key\": \"-----BEGIN\"}".into()),
-        headers: vec![("authorization".into(), "Bearer hdr-secret".into())],
+        aws: llmrelay::AwsOptions {
+            secret_access_key: Some("aws-secret-value".into()),
+            session_token: Some("aws-session-value".into()),
+            ..llmrelay::AwsOptions::default()
+        },
+        vertex: llmrelay::VertexOptions {
+            credentials: Some("{\"private_key\": \"-----BEGIN\"}".into()),
+            ..llmrelay::VertexOptions::default()
+        },
+        headers: vec![("authorization".into(), "Bearer hdr-secret".into())].into(),
         ..CallOptions::default()
     };
     let shown = format!("{opts:?}");

@@ -19,7 +19,10 @@ fn with_token(upstream: &FakeGemini) -> CallOptions {
     CallOptions {
         api_base: Some(upstream.base_url()),
         api_key: Some(TOKEN.into()),
-        vertex_project: Some(PROJECT.into()),
+        vertex: llmrelay::VertexOptions {
+            project: Some(PROJECT.into()),
+            ..llmrelay::VertexOptions::default()
+        },
         retry_backoff: Some(Duration::from_millis(1)),
         ..CallOptions::default()
     }
@@ -29,7 +32,10 @@ fn with_token(upstream: &FakeGemini) -> CallOptions {
 fn with_service_account(upstream: &FakeGemini) -> CallOptions {
     CallOptions {
         api_base: Some(upstream.base_url()),
-        vertex_credentials: Some(upstream.service_account_json(PROJECT)),
+        vertex: llmrelay::VertexOptions {
+            credentials: Some(upstream.service_account_json(PROJECT).into()),
+            ..llmrelay::VertexOptions::default()
+        },
         retry_backoff: Some(Duration::from_millis(1)),
         ..CallOptions::default()
     }
@@ -95,9 +101,13 @@ async fn a_service_account_key_is_exchanged_for_a_token_once() {
         .await
         .unwrap();
     let client = Client::new();
+    let base = with_service_account(&upstream);
     let options = CallOptions {
-        vertex_location: Some("europe-west4".into()),
-        ..with_service_account(&upstream)
+        vertex: llmrelay::VertexOptions {
+            location: Some("europe-west4".into()),
+            ..base.vertex.clone()
+        },
+        ..base
     };
     for _ in 0..2 {
         let response = client.completion(request(MODEL), &options).await.unwrap();
@@ -129,8 +139,11 @@ async fn credentials_may_be_a_file_path() {
     let path = std::env::temp_dir().join(format!("llmrelay-vertex-sa-{}.json", std::process::id()));
     std::fs::write(&path, upstream.service_account_json(PROJECT)).unwrap();
     let options = CallOptions {
-        vertex_credentials: Some(path.to_string_lossy().into_owned()),
-        vertex_project: Some("explicit-project".into()),
+        vertex: llmrelay::VertexOptions {
+            credentials: Some(path.to_string_lossy().into_owned().into()),
+            project: Some("explicit-project".into()),
+            ..llmrelay::VertexOptions::default()
+        },
         ..with_service_account(&upstream)
     };
     let result = Client::new().completion(request(MODEL), &options).await;
@@ -149,7 +162,10 @@ async fn unusable_credentials_are_authentication_errors() {
     let upstream = FakeGemini::start().await.unwrap();
     let client = Client::new();
     let broken = CallOptions {
-        vertex_credentials: Some(r#"{"type": "service_account", "private_key": "nope"}"#.into()),
+        vertex: llmrelay::VertexOptions {
+            credentials: Some(r#"{"type": "service_account", "private_key": "nope"}"#.into()),
+            ..llmrelay::VertexOptions::default()
+        },
         ..with_service_account(&upstream)
     };
     let err = client
@@ -158,7 +174,10 @@ async fn unusable_credentials_are_authentication_errors() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Authentication, "{err}");
     let missing = CallOptions {
-        vertex_credentials: Some("/nonexistent/llmrelay/key.json".into()),
+        vertex: llmrelay::VertexOptions {
+            credentials: Some("/nonexistent/llmrelay/key.json".into()),
+            ..llmrelay::VertexOptions::default()
+        },
         ..with_service_account(&upstream)
     };
     let err = client
@@ -172,7 +191,10 @@ async fn unusable_credentials_are_authentication_errors() {
         &format!("{}/refuses", upstream.token_url()),
     );
     let refused = CallOptions {
-        vertex_credentials: Some(refused),
+        vertex: llmrelay::VertexOptions {
+            credentials: Some(refused.into()),
+            ..llmrelay::VertexOptions::default()
+        },
         ..with_service_account(&upstream)
     };
     let err = client
@@ -194,7 +216,10 @@ async fn unusable_credentials_are_authentication_errors() {
 async fn a_missing_project_fails_before_the_network() {
     let upstream = FakeGemini::start().await.unwrap();
     let options = CallOptions {
-        vertex_project: None,
+        vertex: llmrelay::VertexOptions {
+            project: None,
+            ..llmrelay::VertexOptions::default()
+        },
         ..with_token(&upstream)
     };
     let err = Client::new()
@@ -332,7 +357,10 @@ fn claude_path(method: &str) -> String {
 
 fn claude_options(upstream: &FakeGemini) -> CallOptions {
     CallOptions {
-        vertex_location: Some("us-east5".into()),
+        vertex: llmrelay::VertexOptions {
+            location: Some("us-east5".into()),
+            ..with_token(upstream).vertex
+        },
         ..with_token(upstream)
     }
 }
@@ -465,7 +493,10 @@ async fn anthropic_on_vertex_errors_keep_their_meaning() {
         .completion(
             request(CLAUDE),
             &CallOptions {
-                vertex_project: None,
+                vertex: llmrelay::VertexOptions {
+                    project: None,
+                    ..llmrelay::VertexOptions::default()
+                },
                 ..claude_options(&upstream)
             },
         )

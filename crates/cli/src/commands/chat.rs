@@ -60,7 +60,7 @@ async fn run(args: &ChatArgs) -> Result<String, String> {
     request.temperature = args.temperature;
     let options = CallOptions {
         api_base: args.api_base.clone(),
-        api_key: args.api_key.clone(),
+        api_key: args.api_key.clone().map(Into::into),
         ..CallOptions::default()
     };
     let client = Client::new();

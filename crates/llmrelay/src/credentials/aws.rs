@@ -5,28 +5,18 @@
 //! `AWS_PROFILE` or `default`). Region: option, `AWS_REGION`,
 //! `AWS_DEFAULT_REGION`, the profile's `region` in `~/.aws/config`.
 
-use std::fmt;
 use std::path::PathBuf;
 
-use crate::client::CallOptions;
+use crate::options::{AwsOptions, Secret};
 
 /// What SigV4 needs to sign a Bedrock call.
-#[derive(Clone)]
+/// Its secrets are [`Secret`]s, so `Debug` shows `***` for them.
+#[derive(Debug, Clone)]
 pub(crate) struct AwsAuth {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
+    pub secret_access_key: Secret,
+    pub session_token: Option<Secret>,
     pub region: String,
-}
-
-impl fmt::Debug for AwsAuth {
-    // Secrets are never printed.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AwsAuth")
-            .field("access_key_id", &self.access_key_id)
-            .field("region", &self.region)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Why no credentials were found.
@@ -38,25 +28,27 @@ pub(crate) enum AwsAuthError {
 /// Resolves credentials and region; `region_hint` comes from the model name
 /// (`bedrock/us-west-2/<model>`).
 pub(crate) fn resolve(
-    options: &CallOptions,
+    options: &AwsOptions,
     region_hint: Option<&str>,
 ) -> Result<AwsAuth, AwsAuthError> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let profile_name = options
-        .aws_profile_name
+        .profile_name
         .clone()
         .or_else(|| env("AWS_PROFILE"))
         .unwrap_or_else(|| String::from("default"));
-    let from_options = match (&options.aws_access_key_id, &options.aws_secret_access_key) {
-        (Some(id), Some(secret)) => Some((
-            id.clone(),
-            secret.clone(),
-            options.aws_session_token.clone(),
-        )),
+    let from_options = match (&options.access_key_id, &options.secret_access_key) {
+        (Some(id), Some(secret)) => {
+            Some((id.clone(), secret.clone(), options.session_token.clone()))
+        }
         _ => None,
     };
     let from_env = || match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-        (Some(id), Some(secret)) => Some((id, secret, env("AWS_SESSION_TOKEN"))),
+        (Some(id), Some(secret)) => Some((
+            id,
+            Secret::from(secret),
+            env("AWS_SESSION_TOKEN").map(Secret::from),
+        )),
         _ => None,
     };
     let from_file = || {
@@ -72,8 +64,8 @@ pub(crate) fn resolve(
         };
         Some((
             get("aws_access_key_id")?,
-            get("aws_secret_access_key")?,
-            get("aws_session_token"),
+            Secret::from(get("aws_secret_access_key")?),
+            get("aws_session_token").map(Secret::from),
         ))
     };
     let (access_key_id, secret_access_key, session_token) = from_options
@@ -96,7 +88,7 @@ pub(crate) fn resolve(
             .map(|(_, v)| v)
     };
     let region = options
-        .aws_region_name
+        .region_name
         .clone()
         .or_else(|| region_hint.map(str::to_string))
         .or_else(|| env("AWS_REGION"))

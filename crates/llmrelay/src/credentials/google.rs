@@ -18,7 +18,7 @@ use gcp_auth::{CustomServiceAccount, TokenProvider};
 use tokio::sync::OnceCell;
 
 use crate::error::{Error, ErrorKind};
-use crate::providers::Target;
+use crate::options::Secret;
 
 /// The scope Vertex AI's API wants.
 const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
@@ -40,23 +40,25 @@ impl fmt::Debug for GoogleAuth {
     }
 }
 
+/// A bearer token for Vertex AI and, when asked for, the project the
+/// credentials belong to.
+pub(crate) struct GoogleToken {
+    pub token: Secret,
+    pub project: Option<String>,
+}
+
 impl GoogleAuth {
-    /// Gives a Vertex `target` its bearer token (in `api_key`) and, when the
-    /// call named none, the credentials' project. Other targets, and calls
-    /// that brought a token, are left as they are.
-    pub(crate) async fn authorize(
+    /// A token from `credentials` (a service-account document or its path),
+    /// else from application default credentials. Errors name no provider or
+    /// model: the caller adds them.
+    pub(crate) async fn token(
         &self,
-        target: &mut Target,
+        credentials: Option<&Secret>,
+        want_project: bool,
         timeout: Duration,
-    ) -> Result<(), Error> {
-        let Some(settings) = target.vertex() else {
-            return Ok(());
-        };
-        if target.api_key.is_some() {
-            return Ok(());
-        }
+    ) -> Result<GoogleToken, Error> {
         let timed_out = || {
-            target.error(
+            Error::new(
                 ErrorKind::Timeout,
                 format!(
                     "no Google access token within {:.1}s",
@@ -66,41 +68,39 @@ impl GoogleAuth {
         };
         // Finding default credentials may probe the metadata server; neither
         // that nor the token exchange may outlive the call's timeout.
-        let provider = tokio::time::timeout(
-            timeout,
-            self.provider(target, settings.credentials.as_deref()),
-        )
-        .await
-        .map_err(|_| timed_out())??;
+        let provider = tokio::time::timeout(timeout, self.provider(credentials))
+            .await
+            .map_err(|_| timed_out())??;
         let token = tokio::time::timeout(timeout, provider.token(&[SCOPE]))
             .await
             .map_err(|_| timed_out())?
-            .map_err(|e| auth_error(target, "cannot get a Google access token", &e))?;
-        if settings.project.is_none() {
-            let project = tokio::time::timeout(timeout, provider.project_id())
+            .map_err(|e| auth_error("cannot get a Google access token", e))?;
+        let project = if want_project {
+            tokio::time::timeout(timeout, provider.project_id())
                 .await
                 .ok()
-                .and_then(Result::ok);
-            if let (Some(project), Some(settings)) = (project, target.vertex_mut()) {
-                settings.project = Some(project.to_string());
-            }
-        }
-        target.api_key = Some(token.as_str().to_string());
-        Ok(())
+                .and_then(Result::ok)
+                .map(|p| p.to_string())
+        } else {
+            None
+        };
+        Ok(GoogleToken {
+            token: Secret::from(token.as_str()),
+            project,
+        })
     }
 
     async fn provider(
         &self,
-        target: &Target,
-        credentials: Option<&str>,
+        credentials: Option<&Secret>,
     ) -> Result<Arc<dyn TokenProvider>, Error> {
-        let Some(credentials) = credentials else {
+        let Some(credentials) = credentials.map(Secret::expose) else {
             return self
                 .default
                 .get_or_try_init(gcp_auth::provider)
                 .await
                 .cloned()
-                .map_err(|e| auth_error(target, "no Google credentials found", &e));
+                .map_err(|e| auth_error("no Google credentials found", e));
         };
         let cached = self
             .accounts
@@ -116,13 +116,7 @@ impl GoogleAuth {
         } else {
             CustomServiceAccount::from_file(credentials)
         }
-        .map_err(|e| {
-            auth_error(
-                target,
-                "cannot read the Vertex service-account credentials",
-                &e,
-            )
-        })?;
+        .map_err(|e| auth_error("cannot read the Vertex service-account credentials", e))?;
         let provider: Arc<dyn TokenProvider> = Arc::new(account);
         self.accounts
             .lock()
@@ -134,12 +128,12 @@ impl GoogleAuth {
 
 /// An authentication error with the crate's message and its causes (which
 /// name files and endpoints, never key material).
-fn auth_error(target: &Target, what: &str, e: &gcp_auth::Error) -> Error {
+fn auth_error(what: &str, e: gcp_auth::Error) -> Error {
     let mut message = format!("{what}: {e}");
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(&e);
     while let Some(cause) = source {
         message.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    target.error(ErrorKind::Authentication, message)
+    Error::new(ErrorKind::Authentication, message).with_source(e)
 }

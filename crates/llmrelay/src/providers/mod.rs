@@ -1,67 +1,36 @@
 //! Providers as pure translations between the unified types and each
-//! provider's wire format. A provider never opens a socket, sleeps or
-//! retries: it builds an [`HttpRequest`], and parses bytes the transport hands
-//! it. Dispatch is static, over [`Adapter`].
+//! provider's wire format. A provider sees a [`Target`] and a request (and
+//! the clock reading it is handed), nothing else: it never reads the
+//! environment or files, never opens a socket, sleeps or retries. It builds
+//! an [`HttpRequest`] and parses the bytes the transport hands back.
 //!
-//! OpenAI-compatible providers are not code: they are the OpenAI adapter
-//! driven by a row of catalog data (base URL, key variable, renames).
+//! Every provider fills in one contract, the [`Provider`] table of its
+//! translations, and is registered once, in [`Adapter::provider`]: the
+//! dispatch over [`Adapter`] below is written in terms of that one match. OpenAI-compatible providers are not
+//! code: they are the OpenAI translation driven by a catalog row.
+//! `docs/ADDING_A_PROVIDER.md` is the checklist for a new one.
 
 pub(crate) mod anthropic;
 mod azure;
 pub(crate) mod bedrock;
 pub(crate) mod cohere;
 pub(crate) mod gemini;
+pub(crate) mod http;
 pub(crate) mod media;
 pub(crate) mod openai;
-mod target;
+pub(crate) mod params;
+pub(crate) mod upstream_error;
 pub(crate) mod vertex;
 
-pub(crate) use target::{resolve_target, Target};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
+pub(crate) use crate::route::{Adapter, Target};
+pub(crate) use http::{HttpRequest, Method};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::types::{
     ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ModelList,
 };
-
-/// Which translation a call uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Adapter {
-    /// OpenAI and every OpenAI-compatible provider.
-    OpenAi,
-    /// Azure OpenAI: OpenAI's bodies at deployment URLs with `api-version`.
-    Azure,
-    /// AWS Bedrock Converse, SigV4-signed.
-    Bedrock,
-    /// Google AI Studio's Gemini API (`generateContent`).
-    Gemini,
-    /// Gemini on Vertex AI: Gemini's bodies, Vertex URLs, an OAuth2 token.
-    VertexGemini,
-    /// Anthropic's Messages bodies on Vertex AI (`rawPredict`).
-    VertexAnthropic,
-    /// Anthropic's Messages API.
-    Anthropic,
-    /// Cohere's v2 chat and embed.
-    Cohere,
-}
-
-/// HTTP method of an upstream call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Method {
-    Get,
-    Post,
-}
-
-/// An HTTP request ready for the transport. The body is `Bytes` so a retry
-/// resends it without copying.
-#[derive(Debug, Clone)]
-pub(crate) struct HttpRequest {
-    pub method: Method,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Bytes,
-}
 
 /// How a provider frames the events of a streamed answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +43,8 @@ pub(crate) enum Framing {
 }
 
 /// One framed event of a stream: the SSE `event:` name (empty when absent)
-/// and its data.
+/// and its data, trimmed. The decoder never hands a provider an event with
+/// no data (an SSE keep-alive carries nothing to translate).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RawEvent<'a> {
     pub event: &'a str,
@@ -92,205 +62,174 @@ pub(crate) enum StreamEvent {
     Skip,
 }
 
-/// Per-stream state of a provider's stream translation. OpenAI's events are
-/// self-contained; providers whose events refer to earlier ones (a message id
-/// sent once, tool calls opened by index) keep what they need here.
-#[derive(Debug)]
-pub(crate) enum StreamParser {
-    OpenAi,
-    Bedrock(bedrock::stream::StreamState),
-    Gemini(gemini::stream::StreamState),
-    Anthropic(anthropic::stream::StreamState),
-    Cohere(cohere::stream::StreamState),
+/// A provider's per-stream translation. OpenAI's events are self-contained;
+/// providers whose events refer to earlier ones (a message id sent once,
+/// tool calls opened by index) keep what they need in their implementor.
+pub(crate) trait EventParser: Send {
+    /// The state at the start of a stream that opens at `now` (ids and
+    /// `created` of providers that send none come from it).
+    fn start(now: SystemTime) -> Self
+    where
+        Self: Sized;
+
+    /// What `event` means, given the events before it.
+    fn parse(&mut self, target: &Target, event: RawEvent<'_>) -> Result<StreamEvent, Error>;
 }
 
-impl StreamParser {
-    pub(crate) fn parse(
-        &mut self,
-        target: &Target,
-        event: RawEvent<'_>,
-    ) -> Result<StreamEvent, Error> {
-        match self {
-            StreamParser::OpenAi => openai::stream::parse_event(target, event.data),
-            StreamParser::Bedrock(state) => state.parse(target, event),
-            StreamParser::Gemini(state) => state.parse(target, event.data),
-            StreamParser::Anthropic(state) => state.parse(target, event),
-            StreamParser::Cohere(state) => state.parse(target, event),
-        }
-    }
+/// The contract every provider fulfils: its translations, as a table of
+/// pure functions (a provider is a namespace of translations, not an
+/// object). Every field must be given, so the compiler checks that a new
+/// provider says what it does for each; [`Provider::CHAT_ONLY`] fills in
+/// the refusals of a provider whose API only chats.
+pub(crate) struct Provider {
+    /// How streamed answers are framed.
+    pub framing: Framing,
+    /// The chat request; `now` is the clock reading to sign with.
+    pub chat_request: fn(&Target, &ChatRequest, SystemTime) -> Result<HttpRequest, Error>,
+    /// A chat answer body; `now` dates answers that carry no time of their own.
+    pub parse_chat: fn(&Target, &[u8], SystemTime) -> Result<ChatResponse, Error>,
+    /// The translation of one streamed answer, from its first event.
+    pub events: fn(SystemTime) -> Box<dyn EventParser>,
+    /// A non-2xx status and its body.
+    pub map_error: fn(&Target, u16, &[u8]) -> Error,
+    /// The embedding request.
+    pub embedding_request: fn(&Target, &EmbeddingRequest, SystemTime) -> Result<HttpRequest, Error>,
+    /// An embedding answer body.
+    pub parse_embedding: fn(&Target, &[u8]) -> Result<EmbeddingResponse, Error>,
+    /// `GET /models`.
+    pub models_request: fn(&Target) -> Result<HttpRequest, Error>,
+    /// A model list body.
+    pub parse_models: fn(&Target, &[u8]) -> Result<ModelList, Error>,
+}
+
+impl Provider {
+    /// A provider that chats over SSE and reads errors the shared way, with
+    /// no embeddings and no model list: the base a chat-only provider's
+    /// table is written over.
+    pub(crate) const CHAT_ONLY: Provider = Provider {
+        framing: Framing::Sse,
+        chat_request: |target, _, _| Err(not_offered(target, "chat")),
+        parse_chat: |target, _, _| Err(not_offered(target, "chat")),
+        events: start::<openai::stream::OpenAiEvents>,
+        map_error: upstream_error::from_json_body,
+        embedding_request: |target, _, _| Err(not_offered(target, "embeddings")),
+        parse_embedding: |target, _| Err(not_offered(target, "embeddings")),
+        models_request: |target| Err(not_offered(target, MODEL_LIST)),
+        parse_models: |target, _| Err(not_offered(target, MODEL_LIST)),
+    };
+}
+
+const MODEL_LIST: &str = "a model list in its inference API";
+
+/// The `events` entry of a provider whose stream state is `E`.
+pub(crate) fn start<E: EventParser + 'static>(now: SystemTime) -> Box<dyn EventParser> {
+    Box::new(E::start(now))
+}
+
+/// The error for an endpoint a provider's API does not have.
+pub(crate) fn not_offered(target: &Target, what: &str) -> Error {
+    target.error(
+        ErrorKind::BadRequest,
+        format!("provider `{}` does not offer {what}", target.provider.name),
+    )
 }
 
 impl Adapter {
-    pub(crate) fn chat_request(
-        self,
-        target: &Target,
-        request: &ChatRequest,
-    ) -> Result<HttpRequest, Error> {
+    /// The registry: each [`Adapter`] and its provider's table. The one
+    /// list to extend with a new native provider.
+    pub(crate) fn provider(self) -> &'static Provider {
         match self {
-            Adapter::OpenAi => {
-                let body = openai::request::chat_body(target, request)?;
-                Ok(openai::http_request(
-                    target,
-                    Method::Post,
-                    "/chat/completions",
-                    body,
-                ))
-            }
-            Adapter::Azure => {
-                let body = openai::request::chat_body(target, request)?;
-                Ok(azure::http_request(target, "chat/completions", body))
-            }
-            Adapter::Bedrock => bedrock::chat_request(target, request),
-            Adapter::Gemini => gemini::chat_request(target, request),
-            Adapter::VertexGemini => vertex::chat_request(target, request),
-            Adapter::VertexAnthropic => vertex::anthropic::chat_request(target, request),
-            Adapter::Anthropic => anthropic::chat_request(target, request),
-            Adapter::Cohere => {
-                let body = cohere::request::chat_body(target, request)?;
-                Ok(cohere::http_request(target, "chat", body))
-            }
-        }
-    }
-
-    pub(crate) fn embedding_request(
-        self,
-        target: &Target,
-        request: &EmbeddingRequest,
-    ) -> Result<HttpRequest, Error> {
-        match self {
-            Adapter::OpenAi => {
-                let body = openai::request::embedding_body(target, request)?;
-                Ok(openai::http_request(
-                    target,
-                    Method::Post,
-                    "/embeddings",
-                    body,
-                ))
-            }
-            Adapter::Azure => {
-                let body = openai::request::embedding_body(target, request)?;
-                Ok(azure::http_request(target, "embeddings", body))
-            }
-            Adapter::Bedrock => bedrock::embedding::embedding_request(target, request),
-            Adapter::Gemini => gemini::embedding_request(target, request),
-            Adapter::VertexGemini => vertex::embedding_request(target, request),
-            Adapter::VertexAnthropic | Adapter::Anthropic => Err(target.error(
-                crate::error::ErrorKind::BadRequest,
-                "Anthropic models do not embed",
-            )),
-            Adapter::Cohere => {
-                let body = cohere::embed::embedding_body(target, request)?;
-                Ok(cohere::http_request(target, "embed", body))
-            }
-        }
-    }
-
-    /// `GET /models`, for adapters that list models.
-    pub(crate) fn models_request(self, target: &Target) -> Result<HttpRequest, Error> {
-        match self {
-            Adapter::OpenAi => Ok(openai::http_request(
-                target,
-                Method::Get,
-                "/models",
-                Bytes::new(),
-            )),
-            Adapter::Azure
-            | Adapter::Bedrock
-            | Adapter::Gemini
-            | Adapter::VertexGemini
-            | Adapter::VertexAnthropic
-            | Adapter::Anthropic
-            | Adapter::Cohere => Err(target.error(
-                crate::error::ErrorKind::BadRequest,
-                "this provider lists models in its management API, not its inference API",
-            )),
-        }
-    }
-
-    pub(crate) fn parse_chat(self, target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
-        match self {
-            Adapter::OpenAi | Adapter::Azure => openai::response::parse_chat(target, body),
-            Adapter::Bedrock => bedrock::response::parse_chat(target, body),
-            Adapter::Gemini | Adapter::VertexGemini => gemini::response::parse_chat(target, body),
-            Adapter::VertexAnthropic | Adapter::Anthropic => {
-                anthropic::response::parse_chat(target, body)
-            }
-            Adapter::Cohere => cohere::response::parse_chat(target, body),
-        }
-    }
-
-    pub(crate) fn parse_embedding(
-        self,
-        target: &Target,
-        body: &[u8],
-    ) -> Result<EmbeddingResponse, Error> {
-        match self {
-            Adapter::OpenAi | Adapter::Azure => openai::response::parse_embedding(target, body),
-            Adapter::Bedrock => bedrock::embedding::parse_embedding(target, body),
-            Adapter::Gemini => gemini::response::parse_embedding(target, body),
-            Adapter::VertexGemini => vertex::embedding::parse_predict(target, body),
-            Adapter::VertexAnthropic | Adapter::Anthropic => Err(target.error(
-                crate::error::ErrorKind::BadRequest,
-                "Anthropic models do not embed",
-            )),
-            Adapter::Cohere => cohere::embed::parse_embedding(target, body),
-        }
-    }
-
-    pub(crate) fn parse_models(self, target: &Target, body: &[u8]) -> Result<ModelList, Error> {
-        match self {
-            Adapter::OpenAi | Adapter::Azure | Adapter::Bedrock => {
-                openai::response::parse_models(target, body)
-            }
-            // Never asked: `models_request` refuses these.
-            Adapter::Gemini
-            | Adapter::VertexGemini
-            | Adapter::VertexAnthropic
-            | Adapter::Anthropic
-            | Adapter::Cohere => openai::response::parse_models(target, body),
-        }
-    }
-
-    pub(crate) fn framing(self) -> Framing {
-        match self {
-            Adapter::OpenAi | Adapter::Azure => Framing::Sse,
-            Adapter::Bedrock => Framing::AwsEventStream,
-            Adapter::Gemini | Adapter::VertexGemini | Adapter::VertexAnthropic => Framing::Sse,
-            Adapter::Anthropic | Adapter::Cohere => Framing::Sse,
-        }
-    }
-
-    pub(crate) fn stream_parser(self) -> StreamParser {
-        match self {
-            Adapter::OpenAi | Adapter::Azure => StreamParser::OpenAi,
-            Adapter::Bedrock => StreamParser::Bedrock(bedrock::stream::StreamState::default()),
-            Adapter::Gemini | Adapter::VertexGemini => {
-                StreamParser::Gemini(gemini::stream::StreamState::default())
-            }
-            Adapter::VertexAnthropic | Adapter::Anthropic => {
-                StreamParser::Anthropic(anthropic::stream::StreamState::default())
-            }
-            Adapter::Cohere => StreamParser::Cohere(cohere::stream::StreamState::default()),
-        }
-    }
-
-    pub(crate) fn map_error(self, target: &Target, status: u16, body: &[u8]) -> Error {
-        match self {
-            Adapter::OpenAi | Adapter::Azure => openai::error::map_error(target, status, body),
-            Adapter::Bedrock => bedrock::error::map_error(target, status, body),
-            Adapter::Gemini | Adapter::VertexGemini => {
-                gemini::error::map_error(target, status, body)
-            }
-            Adapter::VertexAnthropic => vertex::anthropic::map_error(target, status, body),
-            Adapter::Anthropic => anthropic::error::map_error(target, status, body),
-            Adapter::Cohere => cohere::error::map_error(target, status, body),
+            Adapter::OpenAi => &openai::OPENAI,
+            Adapter::Azure => &azure::AZURE,
+            Adapter::Bedrock => &bedrock::BEDROCK,
+            Adapter::Gemini => &gemini::GEMINI,
+            Adapter::VertexGemini => &vertex::VERTEX_GEMINI,
+            Adapter::VertexAnthropic => &vertex::anthropic::VERTEX_ANTHROPIC,
+            Adapter::Anthropic => &anthropic::ANTHROPIC,
+            Adapter::Cohere => &cohere::COHERE,
         }
     }
 }
 
-/// Seconds since the Unix epoch, for providers that send no creation time.
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+/// Calls through the registry: `adapter.f(args)` is the `f` of the
+/// adapter's provider table.
+macro_rules! dispatch {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        impl Adapter {
+            $(
+                pub(crate) fn $name(self, $($arg: $ty),*) -> $ret {
+                    (self.provider().$name)($($arg),*)
+                }
+            )*
+        }
+    };
+}
+
+dispatch! {
+    chat_request(target: &Target, request: &ChatRequest, now: SystemTime) -> Result<HttpRequest, Error>;
+    parse_chat(target: &Target, body: &[u8], now: SystemTime) -> Result<ChatResponse, Error>;
+    embedding_request(target: &Target, request: &EmbeddingRequest, now: SystemTime) -> Result<HttpRequest, Error>;
+    parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingResponse, Error>;
+    models_request(target: &Target) -> Result<HttpRequest, Error>;
+    parse_models(target: &Target, body: &[u8]) -> Result<ModelList, Error>;
+    map_error(target: &Target, status: u16, body: &[u8]) -> Error;
+}
+
+impl Adapter {
+    pub(crate) fn framing(self) -> Framing {
+        self.provider().framing
+    }
+
+    pub(crate) fn stream_parser(self, now: SystemTime) -> Box<dyn EventParser> {
+        (self.provider().events)(now)
+    }
+}
+
+/// Whole seconds since the Unix epoch of a clock reading.
+pub(crate) fn unix_secs(now: SystemTime) -> u64 {
+    now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// An id distinct within a process, from a clock reading and a counter
+/// (`chatcmpl-...` for providers that send none).
+pub(crate) fn local_id(prefix: &str, now: SystemTime) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}{nanos:x}{n:x}")
+}
+
+/// The clock reading translations are tested at.
+#[cfg(test)]
+pub(crate) const TEST_NOW: SystemTime = UNIX_EPOCH;
+
+/// A target resolved as a call with default client settings would resolve it.
+#[cfg(test)]
+pub(crate) fn resolve_target(
+    model: &str,
+    options: &crate::options::CallOptions,
+) -> Result<Target, Error> {
+    crate::route::resolve(model, options, false)
+}
+
+/// `body` parsed as `target`'s chat answer, with the cost the client would
+/// attach.
+#[cfg(test)]
+pub(crate) fn parse_priced(
+    target: &Target,
+    body: &serde_json::Value,
+) -> Result<ChatResponse, Error> {
+    let mut response = target
+        .adapter
+        .parse_chat(target, body.to_string().as_bytes(), TEST_NOW)?;
+    response.cost = crate::cost::chat_cost(target.info, &response);
+    Ok(response)
+}
+
+/// A parsed answer with the cost the client would attach.
+#[cfg(test)]
+pub(crate) fn priced(target: &Target, mut response: ChatResponse) -> ChatResponse {
+    response.cost = crate::cost::chat_cost(target.info, &response);
+    response
 }

@@ -20,10 +20,12 @@ pub fn stream_chunk_builder(chunks: &[ChatChunk]) -> Option<ChatResponse> {
     let first = chunks.first()?;
     let mut choices: BTreeMap<u32, ChoiceParts> = BTreeMap::new();
     let mut usage = None;
+    let mut cost = None;
     let mut fingerprint = None;
     for chunk in chunks {
         if chunk.usage.is_some() {
             usage = chunk.usage.clone();
+            cost = chunk.cost;
         }
         if chunk.system_fingerprint.is_some() {
             fingerprint = chunk.system_fingerprint.clone();
@@ -94,6 +96,7 @@ pub fn stream_chunk_builder(chunks: &[ChatChunk]) -> Option<ChatResponse> {
         choices,
         usage,
         system_fingerprint: fingerprint,
+        cost,
         ..ChatResponse::default()
     })
 }

@@ -32,6 +32,11 @@ pub struct ChatChunk {
     /// Any other field.
     #[serde(flatten)]
     pub extra: Extra,
+    /// What the whole call cost in US dollars, on the chunk that carries
+    /// the usage (attached by the client, as LiteLLM's final chunk carries
+    /// `response_cost`). Not part of the wire format.
+    #[serde(skip)]
+    pub cost: Option<f64>,
 }
 
 impl ChatChunk {

@@ -31,6 +31,9 @@ pub(crate) async fn respond(state: &Shared, parts: &Parts, body: Option<&Value>)
         ("POST", "/v1/chat/completions") => Route::Chat,
         ("POST", "/v1/embeddings") => Route::Embeddings,
         ("GET", "/v1/models") => Route::Models,
+        // Azure OpenAI serves the same bodies at deployment URLs.
+        ("POST", path) if azure_route(path, "chat/completions") => Route::Chat,
+        ("POST", path) if azure_route(path, "embeddings") => Route::Embeddings,
         (method, path) => {
             let error = ApiError::new(404, format!("Invalid URL ({method} {path})"));
             return with_request_id(error_response(&error, ""));
@@ -127,12 +130,21 @@ fn missing_parameter(name: &str) -> ApiError {
         .with_code(Some("missing_required_parameter"))
 }
 
+/// `/openai/deployments/{deployment}/{action}`, Azure's path for `action`.
+fn azure_route(path: &str, action: &str) -> bool {
+    path.strip_prefix("/openai/deployments/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(deployment, rest)| !deployment.is_empty() && rest == action)
+}
+
 fn check_key(parts: &Parts, key: &str) -> Result<(), ApiError> {
+    // A bearer key, or Azure's `api-key` header.
     let sent = parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| parts.headers.get("api-key").and_then(|v| v.to_str().ok()));
     match sent {
         Some(sent) if sent == key => Ok(()),
         Some(sent) => Err(ApiError::new(

@@ -12,46 +12,50 @@ pub(crate) mod response;
 pub(crate) mod stream;
 mod wire;
 
-use super::{HttpRequest, Method, Target};
+use std::time::SystemTime;
+
+use super::{start, HttpRequest, Provider, Target};
 use crate::error::Error;
 use crate::types::ChatRequest;
 
 /// The API version every request names; the only one Anthropic documents for Messages.
 const API_VERSION: &str = "2023-06-01";
 
-pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<HttpRequest, Error> {
+/// Anthropic's Messages API.
+pub(crate) const ANTHROPIC: Provider = Provider {
+    chat_request,
+    parse_chat: response::parse_chat,
+    events: start::<stream::StreamState>,
+    ..Provider::CHAT_ONLY
+};
+
+fn chat_request(
+    target: &Target,
+    request: &ChatRequest,
+    _now: SystemTime,
+) -> Result<HttpRequest, Error> {
     let built = request::chat_body(target, request)?;
-    let mut headers = Vec::with_capacity(4 + target.extra_headers.len());
-    headers.push((
-        String::from("content-type"),
-        String::from("application/json"),
-    ));
-    if let Some(key) = &target.api_key {
-        headers.push((String::from("x-api-key"), key.clone()));
-    }
-    headers.push((String::from("anthropic-version"), String::from(API_VERSION)));
+    let mut http = HttpRequest::post(target, messages_url(&target.api_base), built.body);
+    http.headers
+        .push((String::from("anthropic-version"), String::from(API_VERSION)));
     // One `anthropic-beta` header: the caller's betas and the ones the body needs.
-    let mut betas: Vec<&str> = built.betas.clone();
-    for (name, value) in &target.extra_headers {
-        if name.eq_ignore_ascii_case("anthropic-beta") {
-            for beta in value.split(',').map(str::trim) {
-                if !beta.is_empty() && !betas.contains(&beta) {
-                    betas.push(beta);
-                }
-            }
-        } else {
-            headers.push((name.clone(), value.clone()));
+    let mut betas: Vec<String> = built.betas.iter().map(|b| b.to_string()).collect();
+    http.headers.retain(|(name, value)| {
+        if !name.eq_ignore_ascii_case("anthropic-beta") {
+            return true;
         }
-    }
+        for beta in value.split(',').map(str::trim) {
+            if !beta.is_empty() && !betas.iter().any(|b| b == beta) {
+                betas.push(beta.to_string());
+            }
+        }
+        false
+    });
     if !betas.is_empty() {
-        headers.push((String::from("anthropic-beta"), betas.join(",")));
+        http.headers
+            .push((String::from("anthropic-beta"), betas.join(",")));
     }
-    Ok(HttpRequest {
-        method: Method::Post,
-        url: messages_url(&target.api_base),
-        headers,
-        body: built.body,
-    })
+    Ok(http)
 }
 
 /// `{base}/v1/messages`, for a base given with or without `/v1` (or the whole path).

@@ -17,14 +17,12 @@ use serde_json::{Map, Value};
 use super::format::{self, Plan};
 use super::{messages, wire};
 use crate::error::{Error, ErrorKind};
+use crate::providers::params::{reasoning_effort, unsupported, Effort, MIN_THINKING_BUDGET};
 use crate::providers::Target;
 use crate::types::{ChatRequest, Stop, ToolChoice, ToolChoiceMode};
 
 /// `max_tokens` when neither the call nor the catalog gives one.
 const DEFAULT_MAX_TOKENS: u64 = 4096;
-
-/// Anthropic's smallest thinking budget.
-const MIN_THINKING_BUDGET: u64 = 1024;
 
 /// Fields of the caller's `extra` this translation sets itself (never passed twice).
 const OWN_FIELDS: &[&str] = &[
@@ -169,16 +167,7 @@ fn check_unsupported(target: &Target, request: &ChatRequest) -> Result<(), Error
         ),
     ];
     let names: Vec<&str> = present.iter().filter(|p| p.1).map(|p| p.0).collect();
-    if names.is_empty() || target.drop_params {
-        return Ok(());
-    }
-    Err(target.error(
-        ErrorKind::UnsupportedParams,
-        format!(
-            "anthropic does not support {}; remove them or set drop_params=true",
-            names.join(", ")
-        ),
-    ))
+    unsupported(target, &names)
 }
 
 fn tools<'a>(target: &Target, request: &'a ChatRequest) -> Result<Vec<wire::Tool<'a>>, Error> {
@@ -290,22 +279,9 @@ fn thinking<'a>(
     let Some(effort) = request.reasoning_effort.as_deref() else {
         return Ok((None, None));
     };
-    let (budget, level) = match effort {
-        "none" => return Ok((None, None)),
-        "minimal" | "low" => (MIN_THINKING_BUDGET, "low"),
-        "medium" => (2048, "medium"),
-        "high" => (4096, "high"),
-        "xhigh" => (8192, "xhigh"),
-        "max" => (16384, "max"),
-        other => {
-            return Err(target.error(
-                ErrorKind::BadRequest,
-                format!(
-                    "unknown reasoning_effort `{other}`: expected none, minimal, low, medium, \
-                     high, xhigh or max"
-                ),
-            ))
-        }
+    let (budget, level) = match reasoning_effort(target, effort)? {
+        Effort::Off => return Ok((None, None)),
+        Effort::Budget { tokens, level } => (tokens, level),
     };
     if target.info.is_some_and(|i| !i.supports("reasoning")) {
         if target.drop_params {

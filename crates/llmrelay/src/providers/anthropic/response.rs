@@ -2,19 +2,24 @@
 //! (`prompt_tokens` counts cache reads and writes too; `prompt_tokens_details` breaks
 //! them out) and the cost attached from the catalog.
 
+use std::time::SystemTime;
+
 use serde_json::{json, Value};
 
 use super::format::JSON_TOOL;
 use super::wire::{self, ResponseBlock};
 use crate::error::{Error, ErrorKind};
-use crate::providers::openai::response::chat_cost;
-use crate::providers::{unix_now, Target};
+use crate::providers::{unix_secs, Target};
 use crate::types::{
     ChatResponse, Choice, Extra, FunctionCall, PromptTokensDetails, ResponseMessage, ToolCall,
     Usage,
 };
 
-pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
+pub(crate) fn parse_chat(
+    target: &Target,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<ChatResponse, Error> {
     let message: wire::MessagesResponse = serde_json::from_slice(body).map_err(|e| {
         target.error(
             ErrorKind::InternalServer,
@@ -73,10 +78,10 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
         .stop_reason
         .as_deref()
         .map(|r| finish_reason(r, answered_json && tool_calls.is_empty()));
-    let mut response = ChatResponse {
+    let response = ChatResponse {
         id: message.id,
         object: String::from("chat.completion"),
-        created: unix_now(),
+        created: unix_secs(now),
         model: if message.model.is_empty() {
             target.model.clone()
         } else {
@@ -98,7 +103,6 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
         usage: Some(usage(&message.usage, None)),
         ..ChatResponse::default()
     };
-    response.cost = chat_cost(target, &response);
     Ok(response)
 }
 

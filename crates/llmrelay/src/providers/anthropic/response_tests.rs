@@ -9,11 +9,7 @@ use super::tests::{target, SONNET, UNKNOWN};
 use crate::error::ErrorKind;
 
 fn parse(model: &str, body: Value) -> crate::types::ChatResponse {
-    let target = target(model);
-    target
-        .adapter
-        .parse_chat(&target, body.to_string().as_bytes())
-        .unwrap()
+    crate::providers::parse_priced(&target(model), &body).unwrap()
 }
 
 #[test]
@@ -129,7 +125,10 @@ fn unreadable_bodies_are_typed_errors() {
         b"",
         b"[]",
     ] {
-        let err = target.adapter.parse_chat(&target, body).unwrap_err();
+        let err = target
+            .adapter
+            .parse_chat(&target, body, crate::providers::TEST_NOW)
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::InternalServer);
     }
 }

@@ -6,11 +6,13 @@
 //! that, and numbers tool calls 0, 1, ... as OpenAI's deltas do. The response-format
 //! tool's input is streamed as content, as the unstreamed answer returns it.
 
+use std::time::SystemTime;
+
 use super::format::JSON_TOOL;
 use super::response::{finish_reason, usage};
 use super::wire::{self, BlockDelta, ResponseBlock};
 use crate::error::{Error, ErrorKind};
-use crate::providers::{unix_now, RawEvent, StreamEvent, Target};
+use crate::providers::{unix_secs, EventParser, RawEvent, StreamEvent, Target};
 use crate::types::{ChatChunk, Delta, Role};
 
 /// What an open content block carries.
@@ -40,16 +42,16 @@ pub(crate) struct StreamState {
     answered_json: bool,
 }
 
-impl StreamState {
-    pub(crate) fn parse(
-        &mut self,
-        target: &Target,
-        event: RawEvent<'_>,
-    ) -> Result<StreamEvent, Error> {
-        let data = event.data.trim();
-        if data.is_empty() {
-            return Ok(StreamEvent::Skip);
+impl EventParser for StreamState {
+    fn start(now: SystemTime) -> Self {
+        StreamState {
+            created: unix_secs(now),
+            ..StreamState::default()
         }
+    }
+
+    fn parse(&mut self, target: &Target, event: RawEvent<'_>) -> Result<StreamEvent, Error> {
+        let data = event.data;
         let parsed: wire::StreamEvent = serde_json::from_str(data).map_err(|e| {
             target.error(
                 ErrorKind::InternalServer,
@@ -60,7 +62,6 @@ impl StreamState {
             wire::StreamEvent::MessageStart { message } => {
                 self.id = message.id;
                 self.model = message.model;
-                self.created = unix_now();
                 self.start_usage = message.usage;
                 Ok(self.chunk(
                     Delta {
@@ -101,7 +102,9 @@ impl StreamState {
             | wire::StreamEvent::Other => Ok(StreamEvent::Skip),
         }
     }
+}
 
+impl StreamState {
     fn open_block(&mut self, index: u32, block: ResponseBlock) -> StreamEvent {
         let (kind, delta) = match block {
             ResponseBlock::Text { text } => (BlockKind::Text, text_delta(text)),

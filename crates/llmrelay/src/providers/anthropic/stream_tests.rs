@@ -3,6 +3,7 @@
 //! stream translation: no sequence of events or bytes makes it panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::providers::EventParser;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -15,7 +16,8 @@ use crate::types::ChatChunk;
 
 /// Parses an SSE body (`event:`/`data:` pairs) and returns the chunks, or the first error.
 fn run(target: &Target, sse: &str) -> Result<(Vec<ChatChunk>, bool), crate::Error> {
-    let mut state = StreamState::default();
+    let mut state =
+        <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
     let mut chunks = Vec::new();
     for frame in sse.split("\n\n").filter(|f| !f.trim().is_empty()) {
         let mut event = "";
@@ -84,8 +86,7 @@ fn text_stream_folds_into_the_unstreamed_answer() {
                 "usage": {"input_tokens": 25, "cache_creation_input_tokens": 100,
                     "cache_read_input_tokens": 2000, "output_tokens": 15}})
             .to_string()
-            .as_bytes(),
-        )
+            .as_bytes(), crate::providers::TEST_NOW)
         .unwrap();
     assert_eq!(
         folded.choices[0].message.content,
@@ -292,7 +293,7 @@ proptest! {
         picks in proptest::collection::vec((0..PIECES.len(), any::<u8>(), any::<bool>()), 0..40)
     ) {
         let target = target("anthropic/claude-sonnet-4-5");
-        let mut state = StreamState::default();
+        let mut state = <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
         for (pick, cut, truncate) in picks {
             let piece = PIECES[pick];
             // Sometimes cut the event short, anywhere (on a char boundary).
@@ -305,7 +306,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(data in ".{0,300}", event in "[a-z_]{0,20}") {
         let target = target("anthropic/claude-sonnet-4-5");
-        let mut state = StreamState::default();
+        let mut state = <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
         let _ = state.parse(&target, RawEvent { event: &event, data: &data });
         let _ = state.parse(&target, RawEvent { event: "message_stop", data: &data });
     }

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::client::CallOptions;
 use crate::error::ErrorKind;
+use crate::options::CallOptions;
 use crate::providers::{resolve_target, HttpRequest, Target};
 use crate::types::ChatRequest;
 
@@ -16,7 +16,7 @@ pub(super) fn target(model: &str) -> Target {
 pub(super) fn target_with(model: &str, drop_params: bool) -> Target {
     let options = CallOptions {
         api_base: Some(String::from("https://api.anthropic.com")),
-        api_key: Some(String::from("sk-ant-test-key")),
+        api_key: Some("sk-ant-test-key".into()),
         drop_params: Some(drop_params),
         ..CallOptions::default()
     };
@@ -31,7 +31,7 @@ fn http(model: &str, body: Value) -> HttpRequest {
     let target = target(model);
     target
         .adapter
-        .chat_request(&target, &request(body))
+        .chat_request(&target, &request(body), crate::providers::TEST_NOW)
         .unwrap()
 }
 
@@ -43,7 +43,7 @@ fn sent_error(model: &str, drop_params: bool, body: Value) -> crate::Error {
     let target = target_with(model, drop_params);
     target
         .adapter
-        .chat_request(&target, &request(body))
+        .chat_request(&target, &request(body), crate::providers::TEST_NOW)
         .unwrap_err()
 }
 
@@ -133,6 +133,7 @@ fn base_urls_with_or_without_v1() {
             .chat_request(
                 &target,
                 &request(json!({"model": SONNET, "messages": [{"role": "user", "content": "x"}]})),
+                crate::providers::TEST_NOW,
             )
             .unwrap();
         assert_eq!(http.url, "https://x.test/v1/messages");
@@ -405,13 +406,13 @@ fn unsupported_parameters_fail_unless_dropped() {
     let err = sent_error(SONNET, false, body.clone());
     assert_eq!(err.kind, ErrorKind::UnsupportedParams);
     assert!(
-        err.message.contains("seed") && err.message.contains("n,"),
+        err.message.contains("`seed`") && err.message.contains("`n`"),
         "{err}"
     );
     let target = target_with(SONNET, true);
     let http = target
         .adapter
-        .chat_request(&target, &request(body))
+        .chat_request(&target, &request(body), crate::providers::TEST_NOW)
         .unwrap();
     let sent: Value = serde_json::from_slice(&http.body).unwrap();
     assert!(sent.get("seed").is_none() && sent.get("n").is_none());

@@ -1,11 +1,14 @@
 //! Bedrock embeddings through InvokeModel: Amazon Titan (`inputText`, one
 //! text per call) and Cohere Embed (`texts`, a batch per call).
 
+use std::time::SystemTime;
+
 use bytes::Bytes;
 use serde_json::{json, Value};
 
-use super::{encode_model, signed};
+use super::signed;
 use crate::error::{Error, ErrorKind};
+use crate::providers::http::aws_path_segment;
 use crate::providers::{HttpRequest, Target};
 use crate::types::{
     Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage, EmbeddingVector,
@@ -18,6 +21,7 @@ fn is_cohere(model: &str) -> bool {
 pub(crate) fn embedding_request(
     target: &Target,
     request: &EmbeddingRequest,
+    now: SystemTime,
 ) -> Result<HttpRequest, Error> {
     let texts = match &request.input {
         EmbeddingInput::One(t) => vec![t.clone()],
@@ -57,8 +61,9 @@ pub(crate) fn embedding_request(
     })?;
     signed(
         target,
-        &format!("/model/{}/invoke", encode_model(&target.model)),
+        &format!("/model/{}/invoke", aws_path_segment(&target.model)),
         Bytes::from(body),
+        now,
     )
 }
 
@@ -80,7 +85,7 @@ pub(crate) fn parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingR
         return Err(target.error(ErrorKind::InternalServer, "Bedrock returned no embedding"));
     }
     let tokens = value.get("inputTextTokenCount").and_then(Value::as_u64);
-    let mut response = EmbeddingResponse {
+    let response = EmbeddingResponse {
         object: String::from("list"),
         data: vectors
             .into_iter()
@@ -97,16 +102,6 @@ pub(crate) fn parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingR
             total_tokens: t,
         }),
         ..EmbeddingResponse::default()
-    };
-    response.cost = match (target.info, tokens) {
-        (Some(info), Some(t)) => llmrelay_catalog::cost_per_token(
-            info,
-            &llmrelay_catalog::Usage::new(t, 0),
-            llmrelay_catalog::ServiceTier::Standard,
-        )
-        .ok()
-        .map(|c| c.total()),
-        _ => None,
     };
     Ok(response)
 }

@@ -7,7 +7,6 @@
 //! translation.
 
 pub(crate) mod embedding;
-pub(crate) mod error;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod stream;
@@ -23,53 +22,33 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
 
-use llmrelay_catalog::{ModelInfo, ProviderInfo};
-
-use super::target::ProviderSettings;
-use super::{Adapter, HttpRequest, Method, Target};
-use crate::client::CallOptions;
-use crate::credentials::aws::{AwsAuth, AwsAuthError};
+use super::http::aws_path_segment;
+use super::{start, Framing, HttpRequest, Method, Provider, Target};
+use crate::credentials::aws::AwsAuth;
 use crate::error::{Error, ErrorKind};
 use crate::types::ChatRequest;
 
 /// SigV4 service name of the Bedrock runtime.
 const SERVICE: &str = "bedrock";
 
-/// `bedrock/us-west-2/<model>` and `bedrock/converse/<model>` name a region
-/// or an API before the model id; returns (region, model id).
-pub(crate) fn split_model(model: &str) -> (Option<&str>, &str) {
-    let model = model
-        .strip_prefix("converse/")
-        .or_else(|| model.strip_prefix("invoke/"))
-        .unwrap_or(model);
-    match model.split_once('/') {
-        Some((first, rest)) if is_region(first) => (Some(first), rest),
-        _ => (None, model),
-    }
-}
+/// AWS Bedrock's runtime.
+pub(crate) const BEDROCK: Provider = Provider {
+    framing: Framing::AwsEventStream,
+    chat_request,
+    parse_chat: response::parse_chat,
+    events: start::<stream::StreamState>,
+    embedding_request: embedding::embedding_request,
+    parse_embedding: embedding::parse_embedding,
+    ..Provider::CHAT_ONLY
+};
 
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-3`...
-fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The default endpoint of a region.
-pub(crate) fn default_base(region: &str) -> String {
-    format!("https://bedrock-runtime.{region}.amazonaws.com")
-}
-
-pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<HttpRequest, Error> {
+fn chat_request(
+    target: &Target,
+    request: &ChatRequest,
+    now: SystemTime,
+) -> Result<HttpRequest, Error> {
     let body = request::converse_body(target, request)?;
-    let body = serde_json::to_vec(&body).map_err(|e| {
-        target.error(
-            ErrorKind::BadRequest,
-            format!("request could not be serialised: {e}"),
-        )
-    })?;
+    let body = super::http::json_body(target, &body)?;
     let action = if request.is_stream() {
         "converse-stream"
     } else {
@@ -77,86 +56,19 @@ pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<Htt
     };
     signed(
         target,
-        &format!("/model/{}/{action}", encode_model(&target.model)),
-        Bytes::from(body),
+        &format!("/model/{}/{action}", aws_path_segment(&target.model)),
+        body,
+        now,
     )
 }
 
-/// Bedrock: the region may sit in the model name, the key is AWS's
-/// credential chain, the base URL the region's runtime endpoint.
-///
-/// `credentials` were read by `credentials::aws` (environment and AWS's files)
-/// before this is called: the provider folder does no I/O.
-pub(crate) fn target(
-    provider: &'static ProviderInfo,
-    upstream_model: &str,
-    info: Option<&'static ModelInfo>,
-    model: &str,
-    options: &CallOptions,
-    credentials: Result<AwsAuth, AwsAuthError>,
-) -> Result<Target, Error> {
-    let (_, model_id) = split_model(upstream_model);
-    let fail = |kind, message: &str| {
-        Err(Error::new(kind, message)
-            .with_provider(provider.name)
-            .with_model(model))
-    };
-    let auth = match credentials {
-        Ok(auth) => auth,
-        Err(AwsAuthError::NoCredentials) => {
-            return fail(
-                ErrorKind::Authentication,
-                "no AWS credentials: pass aws_access_key_id and aws_secret_access_key, set AWS_ACCESS_KEY_ID and \
-                 AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials",
-            )
-        }
-        Err(AwsAuthError::NoRegion) => {
-            return fail(
-                ErrorKind::BadRequest,
-                "no AWS region: pass aws_region_name, name it in the model (bedrock/us-east-1/...), or set AWS_REGION",
-            )
-        }
-    };
-    let api_base = options
-        .api_base
-        .clone()
-        .or_else(|| {
-            std::env::var("AWS_BEDROCK_RUNTIME_ENDPOINT")
-                .ok()
-                .filter(|v| !v.is_empty())
-        })
-        .unwrap_or_else(|| default_base(&auth.region));
-    Ok(Target {
-        adapter: Adapter::Bedrock,
-        provider,
-        model: model_id.to_string(),
-        requested_model: model.to_string(),
-        info,
-        api_base: api_base.trim_end_matches('/').to_string(),
-        // Not sent (SigV4 signs instead); kept so errors redact the secret.
-        api_key: Some(auth.secret_access_key.clone()),
-        api_version: None,
-        extra_headers: options.headers.clone(),
-        drop_params: options.drop_params.unwrap_or(false),
-        settings: ProviderSettings::Aws(auth),
-    })
-}
-
-/// A model id as one path segment (`:` and `/` escaped, as the AWS SDKs do).
-fn encode_model(model: &str) -> String {
-    model
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 /// `POST {base}{path}` with JSON body, signed for `target`'s credentials now.
-pub(crate) fn signed(target: &Target, path: &str, body: Bytes) -> Result<HttpRequest, Error> {
+pub(crate) fn signed(
+    target: &Target,
+    path: &str,
+    body: Bytes,
+    now: SystemTime,
+) -> Result<HttpRequest, Error> {
     let auth = target
         .aws()
         .ok_or_else(|| target.error(ErrorKind::Authentication, "no AWS credentials for Bedrock"))?;
@@ -169,14 +81,12 @@ pub(crate) fn signed(target: &Target, path: &str, body: Bytes) -> Result<HttpReq
         (String::from("accept"), String::from("application/json")),
     ];
     headers.extend(target.extra_headers.iter().cloned());
-    for (name, value) in
-        sign_headers(auth, &url, &headers, &body, SystemTime::now()).map_err(|e| {
-            target.error(
-                ErrorKind::BadRequest,
-                format!("cannot sign the Bedrock request: {e}"),
-            )
-        })?
-    {
+    for (name, value) in sign_headers(auth, &url, &headers, &body, now).map_err(|e| {
+        target.error(
+            ErrorKind::BadRequest,
+            format!("cannot sign the Bedrock request: {e}"),
+        )
+    })? {
         headers.push((name, value));
     }
     Ok(HttpRequest {
@@ -198,8 +108,8 @@ pub(crate) fn sign_headers(
 ) -> Result<Vec<(String, String)>, String> {
     let identity = Credentials::new(
         auth.access_key_id.clone(),
-        auth.secret_access_key.clone(),
-        auth.session_token.clone(),
+        auth.secret_access_key.expose().to_string(),
+        auth.session_token.as_ref().map(|t| t.expose().to_string()),
         None,
         "llmrelay",
     )
@@ -232,30 +142,6 @@ pub(crate) fn sign_headers(
 #[cfg(test)]
 mod signing_tests {
     use super::*;
-
-    #[test]
-    fn regions_and_routes_are_split_from_the_model_id() {
-        assert_eq!(
-            split_model("us-west-2/anthropic.claude-3"),
-            (Some("us-west-2"), "anthropic.claude-3")
-        );
-        assert_eq!(
-            split_model("us-gov-east-1/anthropic.claude-3"),
-            (Some("us-gov-east-1"), "anthropic.claude-3")
-        );
-        assert_eq!(
-            split_model("converse/us.anthropic.claude-3"),
-            (None, "us.anthropic.claude-3")
-        );
-        assert_eq!(
-            split_model("anthropic.claude-3-5-sonnet-20240620-v1:0"),
-            (None, "anthropic.claude-3-5-sonnet-20240620-v1:0")
-        );
-        assert_eq!(
-            encode_model("anthropic.claude-v2:1"),
-            "anthropic.claude-v2%3A1"
-        );
-    }
 
     #[test]
     fn signing_is_deterministic_for_a_given_time() {

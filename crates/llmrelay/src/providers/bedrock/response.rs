@@ -1,19 +1,22 @@
 //! Converse response -> unified response, with usage normalised so
 //! `prompt_tokens` counts cache reads and writes too, and the cost attached.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use super::request::JSON_TOOL;
 use super::wire::{ContentBlock, ConverseResponse, TokenUsage};
 use crate::error::{Error, ErrorKind};
-use crate::providers::openai::response::chat_cost;
-use crate::providers::Target;
+use crate::providers::{local_id, unix_secs, Target};
 use crate::types::{
     ChatResponse, Choice, CompletionTokensDetails, FunctionCall, PromptTokensDetails,
     ResponseMessage, ToolCall, Usage,
 };
 
-pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
+pub(crate) fn parse_chat(
+    target: &Target,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<ChatResponse, Error> {
     let wire: ConverseResponse = serde_json::from_slice(body).map_err(|e| {
         target.error(
             ErrorKind::InternalServer,
@@ -32,10 +35,10 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
     } else {
         finish_reason(wire.stop_reason.as_deref())
     };
-    let mut response = ChatResponse {
-        id: new_id(),
+    let response = ChatResponse {
+        id: local_id("chatcmpl-", now),
         object: String::from("chat.completion"),
-        created: now(),
+        created: unix_secs(now),
         model: target.model.clone(),
         choices: vec![Choice {
             index: 0,
@@ -46,7 +49,6 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
         usage: wire.usage.map(usage),
         ..ChatResponse::default()
     };
-    response.cost = chat_cost(target, &response);
     Ok(response)
 }
 
@@ -118,17 +120,4 @@ pub(crate) fn usage(u: TokenUsage) -> Usage {
         completion_tokens_details: Some(CompletionTokensDetails::default()),
         ..Usage::default()
     }
-}
-
-pub(crate) fn new_id() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("chatcmpl-{nanos:x}")
-}
-
-pub(crate) fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }

@@ -2,15 +2,17 @@
 //! transport's framing) -> chunks. Events name content blocks by index, and
 //! only the block's start names a tool, so the parser keeps a little state.
 
+use std::time::SystemTime;
+
 use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::request::JSON_TOOL;
-use super::response::{finish_reason, new_id, now, usage};
+use super::response::{finish_reason, usage};
 use super::wire::TokenUsage;
 use crate::error::{Error, ErrorKind};
-use crate::providers::{RawEvent, StreamEvent, Target};
+use crate::providers::{local_id, unix_secs, EventParser, RawEvent, StreamEvent, Target};
 use crate::types::{ChatChunk, Delta, FunctionCallDelta, Role, ToolCallDelta};
 
 /// What earlier events of this stream said.
@@ -24,12 +26,16 @@ pub(crate) struct StreamState {
     json_block: Option<u64>,
 }
 
-impl StreamState {
-    pub(crate) fn parse(
-        &mut self,
-        target: &Target,
-        event: RawEvent<'_>,
-    ) -> Result<StreamEvent, Error> {
+impl EventParser for StreamState {
+    fn start(now: SystemTime) -> Self {
+        StreamState {
+            id: local_id("chatcmpl-", now),
+            created: unix_secs(now),
+            ..StreamState::default()
+        }
+    }
+
+    fn parse(&mut self, target: &Target, event: RawEvent<'_>) -> Result<StreamEvent, Error> {
         if let Some(exception) = event.event.strip_prefix("exception/") {
             return Err(exception_error(target, exception, event.data));
         }
@@ -39,10 +45,6 @@ impl StreamState {
                 format!("Bedrock sent an unreadable stream event: {e}"),
             )
         })?;
-        if self.id.is_empty() {
-            self.id = new_id();
-            self.created = now();
-        }
         let index = payload
             .get("contentBlockIndex")
             .and_then(Value::as_u64)
@@ -127,7 +129,9 @@ impl StreamState {
             self.chunk(target, delta, None),
         )))
     }
+}
 
+impl StreamState {
     fn chunk(&self, target: &Target, delta: Delta, finish_reason: Option<String>) -> ChatChunk {
         ChatChunk::single(&self.id, self.created, &target.model, delta, finish_reason)
     }
@@ -164,7 +168,8 @@ fn exception_error(target: &Target, exception: &str, payload: &str) -> Error {
         "serviceUnavailableException" => 503,
         _ => 500,
     };
-    let mut err = super::error::map_error(target, status, payload.as_bytes());
+    let mut err =
+        crate::providers::upstream_error::from_json_body(target, status, payload.as_bytes());
     // Part of the answer was delivered: the stream is not retried.
     err.upstream_status = None;
     err

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::providers::EventParser;
 use serde_json::{json, Value};
 
 use super::request::{converse_body, JSON_TOOL};
@@ -11,11 +12,14 @@ use crate::providers::{resolve_target, Adapter, RawEvent, StreamEvent, Target};
 use crate::types::{ChatRequest, JsonSchemaFormat, ResponseFormat};
 
 fn target() -> Target {
-    let options = crate::client::CallOptions {
+    let options = crate::options::CallOptions {
         api_base: Some("http://127.0.0.1:1".into()),
-        aws_access_key_id: Some("AKID".into()),
-        aws_secret_access_key: Some("secret".into()),
-        aws_region_name: Some("us-east-1".into()),
+        aws: crate::options::AwsOptions {
+            access_key_id: Some("AKID".into()),
+            secret_access_key: Some("secret".into()),
+            region_name: Some("us-east-1".into()),
+            ..crate::options::AwsOptions::default()
+        },
         ..Default::default()
     };
     let target = resolve_target(
@@ -130,7 +134,13 @@ fn response_format_becomes_a_forced_tool_and_comes_back_as_content() {
         "stopReason": "tool_use",
         "usage": {"inputTokens": 10, "outputTokens": 5, "totalTokens": 15}
     });
-    let r = response::parse_chat(&target(), answer.to_string().as_bytes()).unwrap();
+    let r = response::parse_chat(
+        &target(),
+        answer.to_string().as_bytes(),
+        crate::providers::TEST_NOW,
+    )
+    .map(|r| crate::providers::priced(&target(), r))
+    .unwrap();
     assert_eq!(
         r.choices[0].message.content.as_deref(),
         Some(r#"{"name":"Paris"}"#)
@@ -150,7 +160,13 @@ fn usage_counts_cache_tokens_in_the_prompt_and_prices_them() {
         "usage": {"inputTokens": 100, "outputTokens": 20, "totalTokens": 1620, "cacheReadInputTokens": 1000, "cacheWriteInputTokens": 500}
     });
     let t = target();
-    let r = response::parse_chat(&t, answer.to_string().as_bytes()).unwrap();
+    let r = response::parse_chat(
+        &t,
+        answer.to_string().as_bytes(),
+        crate::providers::TEST_NOW,
+    )
+    .map(|r| crate::providers::priced(&t, r))
+    .unwrap();
     let usage = r.usage.as_ref().unwrap();
     assert_eq!(
         (
@@ -191,7 +207,8 @@ fn usage_counts_cache_tokens_in_the_prompt_and_prices_them() {
 #[test]
 fn stream_events_become_chunks_that_fold_into_the_same_answer() {
     let t = target();
-    let mut state = StreamState::default();
+    let mut state =
+        <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
     let events = [
         ("messageStart", json!({"role": "assistant"})),
         (
@@ -259,7 +276,8 @@ fn stream_events_become_chunks_that_fold_into_the_same_answer() {
 #[test]
 fn exceptions_and_garbage_in_streams_are_typed_errors() {
     let t = target();
-    let mut state = StreamState::default();
+    let mut state =
+        <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
     let err = state
         .parse(
             &t,
@@ -335,7 +353,7 @@ fn errors_map_by_status_and_wording() {
         ),
     ];
     for (status, body, kind) in cases {
-        let err = super::error::map_error(&t, status, body.as_bytes());
+        let err = crate::providers::upstream_error::from_json_body(&t, status, body.as_bytes());
         assert_eq!(err.kind, kind, "{status} {body}");
         assert!(
             !err.message.contains("secret"),

@@ -4,10 +4,10 @@
 
 use bytes::Bytes;
 
-use super::request::{extra_fields, to_bytes, unsupported};
+use super::request::{extra_fields, to_bytes};
 use super::wire;
 use crate::error::{Error, ErrorKind};
-use crate::providers::openai::response::embedding_cost;
+use crate::providers::params::unsupported;
 use crate::providers::Target;
 use crate::types::{
     Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage, EmbeddingVector,
@@ -82,13 +82,12 @@ pub(crate) fn parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingR
             embedding: EmbeddingVector::Float(vector),
         })
         .collect();
-    let mut response = EmbeddingResponse {
+    let response = EmbeddingResponse {
         object: String::from("list"),
         data,
         model: target.model.clone(),
         usage: Some(usage),
         ..EmbeddingResponse::default()
     };
-    response.cost = embedding_cost(target, response.usage.as_ref());
     Ok(response)
 }

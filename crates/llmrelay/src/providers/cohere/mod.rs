@@ -11,32 +11,32 @@ pub(crate) mod response;
 pub(crate) mod stream;
 mod wire;
 
-use bytes::Bytes;
+use super::{start, HttpRequest, Provider, Target};
 
-use super::{HttpRequest, Method, Target};
+/// Cohere's v2 API.
+pub(crate) const COHERE: Provider = Provider {
+    chat_request: |target, request, _| {
+        let body = request::chat_body(target, request)?;
+        Ok(HttpRequest::post(target, url(target, "chat"), body))
+    },
+    parse_chat: response::parse_chat,
+    events: start::<stream::StreamState>,
+    map_error: error::map_error,
+    embedding_request: |target, request, _| {
+        let body = embed::embedding_body(target, request)?;
+        Ok(HttpRequest::post(target, url(target, "embed"), body))
+    },
+    parse_embedding: embed::parse_embedding,
+    ..Provider::CHAT_ONLY
+};
 
-/// `POST {base}/{path}` with a bearer key and the call's extra headers. A base given
-/// with a version (`.../v2`) is taken without it.
-pub(crate) fn http_request(target: &Target, path: &str, body: Bytes) -> HttpRequest {
-    let mut headers = Vec::with_capacity(2 + target.extra_headers.len());
-    headers.push((
-        String::from("content-type"),
-        String::from("application/json"),
-    ));
-    if let Some(key) = &target.api_key {
-        headers.push((String::from("authorization"), format!("Bearer {key}")));
-    }
-    headers.extend(target.extra_headers.iter().cloned());
+/// `{base}/v2/{path}`. A base given with a version (`.../v2`) is taken without it.
+fn url(target: &Target, path: &str) -> String {
     let base = target
         .api_base
         .trim_end_matches("/v2")
         .trim_end_matches("/v1");
-    HttpRequest {
-        method: Method::Post,
-        url: format!("{base}/v2/{path}"),
-        headers,
-        body,
-    }
+    format!("{base}/v2/{path}")
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use super::wire::{self, Content, Part};
 use crate::error::{Error, ErrorKind};
 use crate::providers::media;
+use crate::providers::params::{reasoning_effort, unsupported, Effort};
 use crate::providers::Target;
 use crate::types::{
     ChatRequest, Content as ChatContent, ContentPart, Message, ResponseFormat, Role, Stop,
@@ -97,19 +98,6 @@ pub(super) fn to_bytes(target: &Target, body: &impl serde::Serialize) -> Result<
 }
 
 /// An error naming `names`, unless `drop_params` drops them.
-pub(super) fn unsupported(target: &Target, names: &[&str]) -> Result<(), Error> {
-    if names.is_empty() || target.drop_params {
-        return Ok(());
-    }
-    Err(target.error(
-        ErrorKind::UnsupportedParams,
-        format!(
-            "cohere does not support {}; remove them or set drop_params=true",
-            names.join(", ")
-        ),
-    ))
-}
-
 fn check_unsupported(target: &Target, request: &ChatRequest) -> Result<(), Error> {
     let present = [
         ("n", request.n.is_some_and(|n| n > 1)),
@@ -277,22 +265,9 @@ fn thinking<'a>(
     let Some(effort) = request.reasoning_effort.as_deref() else {
         return Ok(None);
     };
-    let budget = match effort {
-        "none" => return Ok(Some(Cow::Owned(json!({"type": "disabled"})))),
-        "minimal" | "low" => 1024,
-        "medium" => 2048,
-        "high" => 4096,
-        "xhigh" => 8192,
-        "max" => 16384,
-        other => {
-            return Err(target.error(
-                ErrorKind::BadRequest,
-                format!(
-                    "unknown reasoning_effort `{other}`: expected none, minimal, low, medium, \
-                     high, xhigh or max"
-                ),
-            ))
-        }
+    let budget = match reasoning_effort(target, effort)? {
+        Effort::Off => return Ok(Some(Cow::Owned(json!({"type": "disabled"})))),
+        Effort::Budget { tokens, .. } => tokens,
     };
     if target.info.is_some_and(|i| !i.supports("reasoning")) {
         unsupported(target, &["reasoning_effort"])?;

@@ -6,13 +6,18 @@
 //! generation Cohere reports as failed (`finish_reason: ERROR`) is an error, not an
 //! answer.
 
+use std::time::SystemTime;
+
 use super::wire;
 use crate::error::{Error, ErrorKind};
-use crate::providers::openai::response::chat_cost;
-use crate::providers::{unix_now, Target};
+use crate::providers::{unix_secs, Target};
 use crate::types::{ChatResponse, Choice, Extra, FunctionCall, ResponseMessage, ToolCall, Usage};
 
-pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
+pub(crate) fn parse_chat(
+    target: &Target,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<ChatResponse, Error> {
     let answer: wire::ChatResponse = serde_json::from_slice(body).map_err(|e| {
         target.error(
             ErrorKind::InternalServer,
@@ -58,10 +63,10 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
     if let Some(citations) = answer.message.citations.filter(|c| !c.is_null()) {
         extra.insert(String::from("citations"), citations);
     }
-    let mut response = ChatResponse {
+    let response = ChatResponse {
         id: answer.id,
         object: String::from("chat.completion"),
-        created: unix_now(),
+        created: unix_secs(now),
         model: target.model.clone(),
         choices: vec![Choice {
             index: 0,
@@ -78,7 +83,6 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
         usage: answer.usage.map(|u| usage(&u)),
         ..ChatResponse::default()
     };
-    response.cost = chat_cost(target, &response);
     Ok(response)
 }
 

@@ -6,10 +6,12 @@
 //! do. Text, thinking and the tool plan stream as content and reasoning, as the
 //! unstreamed answer puts them.
 
+use std::time::SystemTime;
+
 use super::response::{finish_reason, usage};
 use super::wire;
 use crate::error::{Error, ErrorKind};
-use crate::providers::{unix_now, RawEvent, StreamEvent, Target};
+use crate::providers::{unix_secs, EventParser, RawEvent, StreamEvent, Target};
 use crate::types::{ChatChunk, Delta, Role};
 
 /// Per-stream state of the Cohere translation.
@@ -22,16 +24,16 @@ pub(crate) struct StreamState {
     tool_calls: Vec<u32>,
 }
 
-impl StreamState {
-    pub(crate) fn parse(
-        &mut self,
-        target: &Target,
-        event: RawEvent<'_>,
-    ) -> Result<StreamEvent, Error> {
-        let data = event.data.trim();
-        if data.is_empty() {
-            return Ok(StreamEvent::Skip);
+impl EventParser for StreamState {
+    fn start(now: SystemTime) -> Self {
+        StreamState {
+            created: unix_secs(now),
+            ..StreamState::default()
         }
+    }
+
+    fn parse(&mut self, target: &Target, event: RawEvent<'_>) -> Result<StreamEvent, Error> {
+        let data = event.data;
         if data == "[DONE]" {
             return Ok(StreamEvent::Done);
         }
@@ -46,7 +48,6 @@ impl StreamState {
                 self.id = id.unwrap_or_default();
                 // Cohere's events do not name the model; the call's name stands in.
                 self.model.clone_from(&target.model);
-                self.created = unix_now();
                 Some(Delta {
                     role: Some(Role::Assistant),
                     ..Delta::default()
@@ -133,7 +134,9 @@ impl StreamState {
             None => StreamEvent::Skip,
         })
     }
+}
 
+impl StreamState {
     fn chunk(&self, delta: Delta, finish_reason: Option<String>) -> ChatChunk {
         ChatChunk::single(&self.id, self.created, &self.model, delta, finish_reason)
     }

@@ -2,11 +2,12 @@
 //! answers, stream events and errors we must read (shapes from Cohere's API reference).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::providers::EventParser;
 use serde_json::{json, Value};
 
 use super::stream::StreamState;
-use crate::client::CallOptions;
 use crate::error::ErrorKind;
+use crate::options::CallOptions;
 use crate::providers::{resolve_target, RawEvent, StreamEvent, Target};
 use crate::stream::stream_chunk_builder;
 use crate::types::{ChatRequest, EmbeddingRequest};
@@ -16,7 +17,7 @@ const COMMAND: &str = "cohere_chat/command-r-08-2024";
 fn target_with(model: &str, drop_params: bool) -> Target {
     let options = CallOptions {
         api_base: Some(String::from("https://api.cohere.com")),
-        api_key: Some(String::from("co-test-key")),
+        api_key: Some("co-test-key".into()),
         drop_params: Some(drop_params),
         ..CallOptions::default()
     };
@@ -35,7 +36,7 @@ fn sent(body: Value) -> Value {
     let target = target(COMMAND);
     let http = target
         .adapter
-        .chat_request(&target, &request(body))
+        .chat_request(&target, &request(body), crate::providers::TEST_NOW)
         .unwrap();
     serde_json::from_slice(&http.body).unwrap()
 }
@@ -44,7 +45,7 @@ fn sent_error(drop_params: bool, body: Value) -> crate::Error {
     let target = target_with(COMMAND, drop_params);
     target
         .adapter
-        .chat_request(&target, &request(body))
+        .chat_request(&target, &request(body), crate::providers::TEST_NOW)
         .unwrap_err()
 }
 
@@ -60,6 +61,7 @@ fn chat_url_auth_and_exact_body() {
                 {"role": "system", "content": "Be brief."},
                 {"role": "user", "content": "Hi"}
             ], "top_p": 0.9, "stop": ["END"], "max_completion_tokens": 50, "stream": true})),
+            crate::providers::TEST_NOW,
         )
         .unwrap();
     assert_eq!(http.url, "https://api.cohere.com/v2/chat");
@@ -169,6 +171,7 @@ fn response_format_thinking_and_unsupported_parameters() {
         .chat_request(
             &target,
             &request(json!({"model": reasoning, "messages": messages, "reasoning_effort": "high"})),
+            crate::providers::TEST_NOW,
         )
         .unwrap();
     let body: Value = serde_json::from_slice(&http.body).unwrap();
@@ -194,6 +197,7 @@ fn response_format_thinking_and_unsupported_parameters() {
         .chat_request(
             &target,
             &request(json!({"model": COMMAND, "messages": messages, "n": 3, "user": "u1", "k": 5})),
+            crate::providers::TEST_NOW,
         )
         .unwrap();
     let body: Value = serde_json::from_slice(&http.body).unwrap();
@@ -202,10 +206,7 @@ fn response_format_thinking_and_unsupported_parameters() {
 }
 
 fn parse(body: Value) -> Result<crate::types::ChatResponse, crate::Error> {
-    let target = target(COMMAND);
-    target
-        .adapter
-        .parse_chat(&target, body.to_string().as_bytes())
+    crate::providers::parse_priced(&target(COMMAND), &body)
 }
 
 #[test]
@@ -324,7 +325,8 @@ data: [DONE]
 "#;
 
 fn run(target: &Target, sse: &str) -> Result<Vec<crate::types::ChatChunk>, crate::Error> {
-    let mut state = StreamState::default();
+    let mut state =
+        <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
     let mut chunks = Vec::new();
     for frame in sse.split("\n\n").filter(|f| !f.trim().is_empty()) {
         let data: String = frame
@@ -420,7 +422,10 @@ fn embeddings_both_ways() {
     let mut request =
         EmbeddingRequest::new("cohere/embed-english-v3.0", vec!["a".into(), "b".into()]);
     request.dimensions = Some(512);
-    let http = target.adapter.embedding_request(&target, &request).unwrap();
+    let http = target
+        .adapter
+        .embedding_request(&target, &request, crate::providers::TEST_NOW)
+        .unwrap();
     assert_eq!(http.url, "https://api.cohere.com/v2/embed");
     assert_eq!(
         serde_json::from_slice::<Value>(&http.body).unwrap(),
@@ -433,7 +438,7 @@ fn embeddings_both_ways() {
     let body: Value = serde_json::from_slice(
         &target
             .adapter
-            .embedding_request(&target, &request)
+            .embedding_request(&target, &request, crate::providers::TEST_NOW)
             .unwrap()
             .body,
     )
@@ -442,7 +447,7 @@ fn embeddings_both_ways() {
     request.encoding_format = Some("base64".into());
     let err = target
         .adapter
-        .embedding_request(&target, &request)
+        .embedding_request(&target, &request, crate::providers::TEST_NOW)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UnsupportedParams);
     let tokens = EmbeddingRequest {
@@ -452,7 +457,7 @@ fn embeddings_both_ways() {
     assert_eq!(
         target
             .adapter
-            .embedding_request(&target, &tokens)
+            .embedding_request(&target, &tokens, crate::providers::TEST_NOW)
             .unwrap_err()
             .kind,
         ErrorKind::BadRequest
@@ -465,11 +470,12 @@ fn embeddings_both_ways() {
         .adapter
         .parse_embedding(&target, answer.to_string().as_bytes())
         .unwrap();
+    let cost = crate::cost::embedding_cost(target.info, &response);
     assert_eq!(response.data.len(), 2);
     assert_eq!(response.data[1].index, 1);
     assert_eq!(response.usage.as_ref().unwrap().prompt_tokens, 2);
     assert_eq!(response.model, "embed-english-v3.0");
-    assert!(response.cost.unwrap() > 0.0);
+    assert!(cost.unwrap() > 0.0);
 }
 
 proptest::proptest! {
@@ -479,7 +485,7 @@ proptest::proptest! {
     #[test]
     fn arbitrary_events_never_panic(picks in proptest::collection::vec((0usize..STREAM_EVENTS.len(), 0usize..400), 0..30)) {
         let target = target(COMMAND);
-        let mut state = StreamState::default();
+        let mut state = <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
         for (pick, cut) in picks {
             let event = STREAM_EVENTS[pick];
             let end = (0..=cut.min(event.len())).rev().find(|&i| event.is_char_boundary(i)).unwrap_or(0);

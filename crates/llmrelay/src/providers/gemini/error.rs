@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::wire::{ErrorBody, ErrorEnvelope};
 use crate::error::{Error, ErrorKind};
+use crate::providers::upstream_error::{body_text, upstream};
 use crate::providers::Target;
 
 /// Wordings of "the prompt does not fit the context window".
@@ -29,17 +30,16 @@ pub(crate) fn map_error(target: &Target, status: u16, body: &[u8]) -> Error {
     let error = error_body(body);
     let message = match &error {
         Some(e) if !e.message.is_empty() => e.message.clone(),
-        _ => fallback_message(body),
+        _ => body_text(body),
     };
     let google_status = error
         .as_ref()
         .and_then(|e| e.status.as_deref())
         .unwrap_or("");
     let kind = classify(status, google_status, &message);
-    let mut err = target.error(kind, format!("{message} (status {status})"));
-    err.upstream_status = Some(status);
+    let mut err = upstream(target, kind, status, &message, body);
     err.retry_after = error.as_ref().and_then(retry_delay);
-    err.redact(target.api_key.as_deref())
+    err
 }
 
 /// The error object of a stream event (`data: {"error": {...}}`).
@@ -116,14 +116,4 @@ fn retry_delay(error: &ErrorBody) -> Option<Duration> {
         (seconds.is_finite() && seconds >= 0.0)
             .then(|| Duration::from_secs_f64(seconds.min(3600.0)))
     })
-}
-
-fn fallback_message(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        String::from("the provider returned an error with no body")
-    } else {
-        text.chars().take(500).collect()
-    }
 }

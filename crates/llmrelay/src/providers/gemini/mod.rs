@@ -20,25 +20,34 @@ mod tests;
 
 use bytes::Bytes;
 
-use super::{HttpRequest, Method, Target};
-use crate::error::Error;
-use crate::types::{ChatRequest, EmbeddingRequest};
+use super::http::path_segment;
+use super::{start, HttpRequest, Provider, Target};
+use crate::types::ChatRequest;
 
-pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<HttpRequest, Error> {
-    let body = request::chat_body(target, request)?;
-    Ok(if request.is_stream() {
-        studio_request(target, "streamGenerateContent?alt=sse", body)
+/// Google AI Studio's Gemini API.
+pub(crate) const GEMINI: Provider = Provider {
+    chat_request: |target, request, _| {
+        let body = request::chat_body(target, request)?;
+        Ok(studio_request(target, chat_method(request), body))
+    },
+    parse_chat: response::parse_chat,
+    events: start::<stream::StreamState>,
+    map_error: error::map_error,
+    embedding_request: |target, request, _| {
+        let (method, body) = request::embedding_body(target, request)?;
+        Ok(studio_request(target, method, body))
+    },
+    parse_embedding: response::parse_embedding,
+    ..Provider::CHAT_ONLY
+};
+
+/// `generateContent`, or its streamed form with SSE framing.
+pub(crate) fn chat_method(request: &ChatRequest) -> &'static str {
+    if request.is_stream() {
+        "streamGenerateContent?alt=sse"
     } else {
-        studio_request(target, "generateContent", body)
-    })
-}
-
-pub(crate) fn embedding_request(
-    target: &Target,
-    request: &EmbeddingRequest,
-) -> Result<HttpRequest, Error> {
-    let (method, body) = request::embedding_body(target, request)?;
-    Ok(studio_request(target, method, body))
+        "generateContent"
+    }
 }
 
 /// `{base}/v1beta/models/{model}:{method}`; a base that already names an API
@@ -57,34 +66,9 @@ fn studio_request(target: &Target, method: &str, body: Bytes) -> HttpRequest {
         .model
         .strip_prefix("models/")
         .unwrap_or(&target.model);
-    let mut headers = Vec::with_capacity(2 + target.extra_headers.len());
-    headers.push((
-        String::from("content-type"),
-        String::from("application/json"),
-    ));
-    if let Some(key) = &target.api_key {
-        headers.push((String::from("x-goog-api-key"), key.clone()));
-    }
-    headers.extend(target.extra_headers.iter().cloned());
-    HttpRequest {
-        method: Method::Post,
-        url: format!("{base}{version}/models/{}:{method}", path_segment(model)),
-        headers,
+    HttpRequest::post(
+        target,
+        format!("{base}{version}/models/{}:{method}", path_segment(model)),
         body,
-    }
-}
-
-/// A model name made safe for a URL path: anything but unreserved
-/// characters (and `@`, used by Vertex versions) is percent-encoded, so a
-/// name cannot reach another endpoint or smuggle a query.
-pub(crate) fn path_segment(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'@') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    )
 }

@@ -9,7 +9,7 @@
 //! the thoughts.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use super::messages::THOUGHT_SIGNATURE_SEPARATOR;
 use super::wire::{
@@ -17,14 +17,17 @@ use super::wire::{
     UsageMetadata,
 };
 use crate::error::{Error, ErrorKind};
-use crate::providers::openai::response::chat_cost;
-use crate::providers::{unix_now, Target};
+use crate::providers::{unix_secs, Target};
 use crate::types::{
     ChatResponse, Choice, CompletionTokensDetails, Embedding, EmbeddingResponse, EmbeddingUsage,
     EmbeddingVector, FunctionCall, PromptTokensDetails, ResponseMessage, ToolCall, Usage,
 };
 
-pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, Error> {
+pub(crate) fn parse_chat(
+    target: &Target,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<ChatResponse, Error> {
     let wire: GenerateContentResponse =
         serde_json::from_slice(body).map_err(|e| unreadable(target, &e))?;
     if let Some(err) = blocked(target, &wire) {
@@ -36,16 +39,15 @@ pub(crate) fn parse_chat(target: &Target, body: &[u8]) -> Result<ChatResponse, E
         .enumerate()
         .map(|(position, candidate)| choice(candidate, position))
         .collect();
-    let mut response = ChatResponse {
+    let response = ChatResponse {
         id: response_id(wire.response_id.as_deref()),
         object: String::from("chat.completion"),
-        created: unix_now(),
+        created: unix_secs(now),
         model: wire.model_version.unwrap_or_else(|| target.model.clone()),
         choices,
         usage: wire.usage_metadata.as_ref().map(usage),
         ..ChatResponse::default()
     };
-    response.cost = chat_cost(target, &response);
     Ok(response)
 }
 
@@ -238,31 +240,17 @@ pub(crate) fn embedding_response(
         prompt_tokens: n,
         total_tokens: n,
     });
-    let cost = match (target.info, prompt_tokens) {
-        (Some(info), Some(n)) => llmrelay_catalog::cost_per_token(
-            info,
-            &llmrelay_catalog::Usage::new(n, 0),
-            llmrelay_catalog::ServiceTier::Standard,
-        )
-        .ok()
-        .map(|c| c.total()),
-        _ => None,
-    };
     EmbeddingResponse {
         object: String::from("list"),
         data,
         model: target.model.clone(),
         usage,
-        cost,
         ..EmbeddingResponse::default()
     }
 }
 
 pub(crate) fn unreadable(target: &Target, e: &serde_json::Error) -> Error {
-    target.error(
-        ErrorKind::InternalServer,
-        format!("the provider's response is not a valid Gemini body: {e}"),
-    )
+    crate::providers::upstream_error::unreadable(target, "Gemini", e)
 }
 
 /// `chatcmpl-` and Gemini's `responseId`, or a fresh id when it sent none.
@@ -288,10 +276,15 @@ pub(crate) fn call_id(signature: Option<&str>) -> String {
 fn random_alphanumeric(len: usize) -> String {
     const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let mut state = nanos
+    // A per-process random seed (the standard library's hash keys) instead
+    // of a clock reading: translations never read the clock.
+    let seed = {
+        use std::hash::{BuildHasher, Hasher};
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    };
+    let mut state = seed
         ^ COUNTER
             .fetch_add(1, Ordering::Relaxed)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);

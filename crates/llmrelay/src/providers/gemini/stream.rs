@@ -6,11 +6,13 @@
 //! the chunk that carries the finish reason. There is no `[DONE]`: the
 //! stream ends when the connection closes after the last finish reason.
 
+use std::time::SystemTime;
+
 use super::error::map_stream_error;
 use super::response::{blocked, call_id, finish_reason, response_id, texts, unreadable, usage};
 use super::wire::{GenerateContentResponse, UsageMetadata};
 use crate::error::Error;
-use crate::providers::{unix_now, StreamEvent, Target};
+use crate::providers::{unix_secs, EventParser, RawEvent, StreamEvent, Target};
 use crate::types::{ChatChunk, ChunkChoice, Delta, FunctionCallDelta, Role, ToolCallDelta};
 
 /// What a Gemini stream remembers between events.
@@ -26,12 +28,16 @@ pub(crate) struct StreamState {
     finished: bool,
 }
 
-impl StreamState {
-    pub(crate) fn parse(&mut self, target: &Target, data: &str) -> Result<StreamEvent, Error> {
-        let data = data.trim();
-        if data.is_empty() {
-            return Ok(StreamEvent::Skip);
+impl EventParser for StreamState {
+    fn start(now: SystemTime) -> Self {
+        StreamState {
+            created: unix_secs(now),
+            ..StreamState::default()
         }
+    }
+
+    fn parse(&mut self, target: &Target, event: RawEvent<'_>) -> Result<StreamEvent, Error> {
+        let data = event.data;
         let value: serde_json::Value =
             serde_json::from_str(data).map_err(|e| unreadable(target, &e))?;
         if let Some(error) = value.get("error") {
@@ -44,7 +50,6 @@ impl StreamState {
         }
         if self.id.is_none() {
             self.id = Some(response_id(event.response_id.as_deref()));
-            self.created = unix_now();
         }
         if let Some(version) = event.model_version {
             self.model.get_or_insert(version);

@@ -3,41 +3,18 @@
 //! truncated one is a typed error, and arbitrary bytes never panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use futures_util::StreamExt;
 use proptest::prelude::*;
 use serde_json::json;
 
-use crate::client::CallOptions;
 use crate::error::{Error, ErrorKind};
-use crate::providers::resolve_target;
-use crate::stream::decode_bytes;
 use crate::types::ChatResponse;
 
 fn decode(pieces: Vec<Vec<u8>>) -> Result<ChatResponse, Error> {
-    let options = CallOptions {
-        api_base: Some("http://127.0.0.1:1".into()),
-        api_key: Some("k".into()),
-        ..CallOptions::default()
-    };
-    let target = Arc::new(resolve_target("gemini/gemini-2.5-pro", &options).unwrap());
-    let body =
-        futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::convert::Infallible>));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let mut stream = decode_bytes(body, target, Duration::from_secs(5));
-        let mut chunks = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            chunks.push(chunk?);
-        }
-        crate::stream::stream_chunk_builder(&chunks)
-            .ok_or_else(|| Error::new(ErrorKind::InternalServer, "no chunk"))
-    })
+    let chunks = crate::stream::decode_for_test("gemini/gemini-2.5-pro", pieces)
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    crate::stream::stream_chunk_builder(&chunks)
+        .ok_or_else(|| Error::new(ErrorKind::InternalServer, "no chunk"))
 }
 
 /// A Gemini SSE body: one event per text piece (CRLF-framed, as Gemini sends them), a

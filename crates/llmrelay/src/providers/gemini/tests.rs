@@ -2,18 +2,19 @@
 //! answers and events we must read.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::providers::EventParser;
 use serde_json::{json, Value};
 
 use super::stream::StreamState;
-use crate::client::CallOptions;
 use crate::error::ErrorKind;
+use crate::options::CallOptions;
 use crate::providers::{resolve_target, StreamEvent, Target};
 use crate::types::ChatRequest;
 
 fn target(model: &str) -> Target {
     let options = CallOptions {
         api_base: Some(String::from("http://127.0.0.1:9")),
-        api_key: Some(String::from("AIza-test-key")),
+        api_key: Some("AIza-test-key".into()),
         ..CallOptions::default()
     };
     resolve_target(model, &options).unwrap()
@@ -27,7 +28,7 @@ fn sent(model: &str, body: Value) -> Value {
     let target = target(model);
     let http = target
         .adapter
-        .chat_request(&target, &request(body))
+        .chat_request(&target, &request(body), crate::providers::TEST_NOW)
         .unwrap();
     serde_json::from_slice(&http.body).unwrap()
 }
@@ -40,6 +41,7 @@ fn url_and_key_header() {
         .chat_request(
             &target,
             &request(json!({"model": "x", "messages": [{"role": "user", "content": "hi"}]})),
+            crate::providers::TEST_NOW,
         )
         .unwrap();
     assert_eq!(
@@ -58,8 +60,7 @@ fn url_and_key_header() {
         .adapter
         .chat_request(
             &target,
-            &request(json!({"model": "x", "stream": true, "messages": [{"role": "user", "content": "hi"}]})),
-        )
+            &request(json!({"model": "x", "stream": true, "messages": [{"role": "user", "content": "hi"}]})), crate::providers::TEST_NOW)
         .unwrap();
     assert_eq!(
         streamed.url,
@@ -169,8 +170,7 @@ fn response_format_is_never_dropped() {
         .adapter
         .chat_request(
             &t,
-            &request(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": recursive})),
-        )
+            &request(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": recursive})), crate::providers::TEST_NOW)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UnsupportedParams);
 }
@@ -201,8 +201,7 @@ fn reasoning_effort_becomes_thinking_config() {
         .adapter
         .chat_request(
             &t,
-            &request(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "reasoning_effort": "max"})),
-        )
+            &request(json!({"model": "m", "messages": [{"role": "user", "content": "x"}], "reasoning_effort": "max"})), crate::providers::TEST_NOW)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UnsupportedParams);
 }
@@ -210,7 +209,11 @@ fn reasoning_effort_becomes_thinking_config() {
 #[test]
 fn bad_input_is_a_typed_error() {
     let t = target("gemini/gemini-2.5-pro");
-    let fails = |body: Value| t.adapter.chat_request(&t, &request(body)).unwrap_err();
+    let fails = |body: Value| {
+        t.adapter
+            .chat_request(&t, &request(body), crate::providers::TEST_NOW)
+            .unwrap_err()
+    };
     for url in [
         "ftp://x/cat.png",
         "cat.png",
@@ -257,7 +260,8 @@ fn parses_text_thoughts_tool_calls_usage_and_cost() {
     });
     let r = t
         .adapter
-        .parse_chat(&t, body.to_string().as_bytes())
+        .parse_chat(&t, body.to_string().as_bytes(), crate::providers::TEST_NOW)
+        .map(|r| crate::providers::priced(&t, r))
         .unwrap();
     assert_eq!(r.id, "chatcmpl-abc123");
     let m = &r.choices[0].message;
@@ -297,7 +301,11 @@ fn safety_stops_and_blocked_prompts() {
                          "usageMetadata": {"promptTokenCount": 5, "totalTokenCount": 5}});
     let r = t
         .adapter
-        .parse_chat(&t, stopped.to_string().as_bytes())
+        .parse_chat(
+            &t,
+            stopped.to_string().as_bytes(),
+            crate::providers::TEST_NOW,
+        )
         .unwrap();
     assert_eq!(
         r.choices[0].finish_reason.as_deref(),
@@ -308,7 +316,11 @@ fn safety_stops_and_blocked_prompts() {
                          "usageMetadata": {"promptTokenCount": 5, "totalTokenCount": 5}});
     let err = t
         .adapter
-        .parse_chat(&t, blocked.to_string().as_bytes())
+        .parse_chat(
+            &t,
+            blocked.to_string().as_bytes(),
+            crate::providers::TEST_NOW,
+        )
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::ContentPolicyViolation);
     assert!(err.message.contains("SAFETY"));
@@ -378,10 +390,20 @@ fn errors_map_to_their_kind() {
 }
 
 fn parse_all(t: &Target, events: &[Value]) -> Vec<crate::types::ChatChunk> {
-    let mut state = StreamState::default();
+    let mut state =
+        <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
     let mut chunks = Vec::new();
     for event in events {
-        match state.parse(t, &event.to_string()).unwrap() {
+        match state
+            .parse(
+                t,
+                crate::providers::RawEvent {
+                    event: "",
+                    data: &event.to_string(),
+                },
+            )
+            .unwrap()
+        {
             StreamEvent::Chunk(c) => chunks.push(*c),
             StreamEvent::Done | StreamEvent::Skip => {}
         }
@@ -446,11 +468,12 @@ fn stream_events_become_chunks_that_fold_like_the_plain_answer() {
 #[test]
 fn stream_errors_and_blocks_are_typed() {
     let t = target("gemini/gemini-2.5-pro");
-    let mut state = StreamState::default();
+    let mut state =
+        <StreamState as crate::providers::EventParser>::start(crate::providers::TEST_NOW);
     let err = state
         .parse(
             &t,
-            r#"{"error": {"code": 429, "message": "quota", "status": "RESOURCE_EXHAUSTED"}}"#,
+            crate::providers::RawEvent { event: "", data: r#"{"error": {"code": 429, "message": "quota", "status": "RESOURCE_EXHAUSTED"}}"# },
         )
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::RateLimit);
@@ -461,18 +484,23 @@ fn stream_errors_and_blocks_are_typed() {
     let err = state
         .parse(
             &t,
-            r#"{"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"}}"#,
+            crate::providers::RawEvent {
+                event: "",
+                data: r#"{"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"}}"#,
+            },
         )
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::ContentPolicyViolation);
     let err = state
         .parse(
             &t,
-            r#"{"candidates": [{"content": {"parts": [{"text": "cut"#,
+            crate::providers::RawEvent {
+                event: "",
+                data: r#"{"candidates": [{"content": {"parts": [{"text": "cut"#,
+            },
         )
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::InternalServer);
-    assert!(matches!(state.parse(&t, "  "), Ok(StreamEvent::Skip)));
 }
 
 #[test]
@@ -480,7 +508,10 @@ fn embeddings_one_and_many() {
     let t = target("gemini/gemini-embedding-001");
     let one: crate::types::EmbeddingRequest =
         serde_json::from_value(json!({"model": "m", "input": "hello", "dimensions": 8})).unwrap();
-    let http = t.adapter.embedding_request(&t, &one).unwrap();
+    let http = t
+        .adapter
+        .embedding_request(&t, &one, crate::providers::TEST_NOW)
+        .unwrap();
     assert!(
         http.url
             .ends_with("/v1beta/models/gemini-embedding-001:embedContent"),
@@ -495,7 +526,10 @@ fn embeddings_one_and_many() {
     );
     let many: crate::types::EmbeddingRequest =
         serde_json::from_value(json!({"model": "m", "input": ["a", "b"]})).unwrap();
-    let http = t.adapter.embedding_request(&t, &many).unwrap();
+    let http = t
+        .adapter
+        .embedding_request(&t, &many, crate::providers::TEST_NOW)
+        .unwrap();
     assert!(http.url.ends_with(":batchEmbedContents"));
     let body: Value = serde_json::from_slice(&http.body).unwrap();
     assert_eq!(body["requests"][1]["content"]["parts"][0]["text"], "b");
@@ -509,7 +543,10 @@ fn embeddings_one_and_many() {
     let tokens: crate::types::EmbeddingRequest =
         serde_json::from_value(json!({"model": "m", "input": [1, 2, 3]})).unwrap();
     assert_eq!(
-        t.adapter.embedding_request(&t, &tokens).unwrap_err().kind,
+        t.adapter
+            .embedding_request(&t, &tokens, crate::providers::TEST_NOW)
+            .unwrap_err()
+            .kind,
         ErrorKind::BadRequest
     );
 }

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind};
+use crate::providers::http::json_body;
 use crate::providers::Target;
 use crate::types::{ChatRequest, EmbeddingRequest};
 
@@ -41,12 +42,7 @@ fn to_object<T: serde::Serialize>(target: &Target, value: &T) -> Result<Map<Stri
 }
 
 fn to_bytes(target: &Target, body: &Map<String, Value>) -> Result<Bytes, Error> {
-    serde_json::to_vec(body).map(Bytes::from).map_err(|e| {
-        target.error(
-            ErrorKind::BadRequest,
-            format!("request could not be serialised: {e}"),
-        )
-    })
+    json_body(target, body)
 }
 
 /// Drops or rejects what the provider does not take, then renames.
@@ -58,25 +54,9 @@ fn apply_param_rules(target: &Target, body: &mut Map<String, Value>) -> Result<(
         .copied()
         .filter(|p| body.contains_key(*p))
         .collect();
-    if !unsupported.is_empty() {
-        if !target.drop_params {
-            return Err(target.error(
-                ErrorKind::UnsupportedParams,
-                format!(
-                    "provider `{}` does not support {}; remove {} or set drop_params=true",
-                    target.provider.name,
-                    unsupported
-                        .iter()
-                        .map(|p| format!("`{p}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    if unsupported.len() == 1 { "it" } else { "them" }
-                ),
-            ));
-        }
-        for p in unsupported {
-            body.remove(p);
-        }
+    super::super::params::unsupported(target, &unsupported)?;
+    for p in unsupported {
+        body.remove(p);
     }
     for (from, to) in target.provider.param_renames {
         if let Some(value) = body.remove(*from) {

@@ -6,18 +6,34 @@
 //! Anthropic's, parsed by `providers/anthropic`; errors come in Anthropic's envelope
 //! from the model, or in Google's from Vertex's front end.
 
+use std::time::SystemTime;
+
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::{http_request, url};
+use super::url;
 use crate::error::{Error, ErrorKind};
-use crate::providers::{anthropic, gemini, HttpRequest, Target};
+use crate::providers::http::json_body;
+use crate::providers::{anthropic, gemini, start, HttpRequest, Provider, Target};
 use crate::types::ChatRequest;
 
 /// The Messages API version Vertex AI requires in the body.
 const VERTEX_ANTHROPIC_VERSION: &str = "vertex-2023-10-16";
 
-pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<HttpRequest, Error> {
+/// Anthropic's models on Vertex AI.
+pub(crate) const VERTEX_ANTHROPIC: Provider = Provider {
+    chat_request,
+    parse_chat: anthropic::response::parse_chat,
+    events: start::<anthropic::stream::StreamState>,
+    map_error,
+    ..Provider::CHAT_ONLY
+};
+
+fn chat_request(
+    target: &Target,
+    request: &ChatRequest,
+    _now: SystemTime,
+) -> Result<HttpRequest, Error> {
     let built = anthropic::request::chat_body(target, request)?;
     let body = vertex_body(target, &built.body, &built.betas)?;
     let method = if request.is_stream() {
@@ -26,7 +42,7 @@ pub(crate) fn chat_request(target: &Target, request: &ChatRequest) -> Result<Htt
         "rawPredict"
     };
     // Betas ride in the body; the header form would be sent twice.
-    let mut http = http_request(target, url(target, "anthropic", method)?, body);
+    let mut http = HttpRequest::post(target, url(target, "anthropic", method)?, body);
     http.headers
         .retain(|(name, _)| !name.eq_ignore_ascii_case("anthropic-beta"));
     Ok(http)
@@ -68,12 +84,7 @@ fn vertex_body(target: &Target, body: &[u8], betas: &[&str]) -> Result<Bytes, Er
             Value::Array(all.into_iter().map(Value::String).collect()),
         );
     }
-    serde_json::to_vec(&object).map(Bytes::from).map_err(|e| {
-        target.error(
-            ErrorKind::BadRequest,
-            format!("request could not be serialised: {e}"),
-        )
-    })
+    json_body(target, &object)
 }
 
 /// Anthropic's envelope (`"type": "error"`) from the model, Google's from Vertex.
@@ -82,7 +93,7 @@ pub(crate) fn map_error(target: &Target, status: u16, body: &[u8]) -> Error {
         .ok()
         .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("error"));
     if anthropic_shaped {
-        anthropic::error::map_error(target, status, body)
+        crate::providers::upstream_error::from_json_body(target, status, body)
     } else {
         gemini::error::map_error(target, status, body)
     }

@@ -3,9 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::adapter_for;
-use crate::client::CallOptions;
 use crate::error::ErrorKind;
+use crate::options::CallOptions;
 use crate::providers::{resolve_target, Adapter, Target};
 use crate::types::ChatRequest;
 
@@ -14,7 +13,10 @@ fn target(model: &str, options: CallOptions) -> Target {
         model,
         &CallOptions {
             api_key: Some("ya29.token".into()),
-            vertex_project: Some("proj".into()),
+            vertex: crate::options::VertexOptions {
+                project: Some("proj".into()),
+                ..options.vertex.clone()
+            },
             ..options
         },
     )
@@ -52,25 +54,23 @@ fn catalog_families_pick_their_adapter() {
     let err = adapter("vertex_ai/meta/llama-4-maverick-17b-128e-instruct-maas").unwrap_err();
     assert_eq!(err.kind, ErrorKind::BadRequest);
     assert!(err.message.contains("Model Garden"), "{}", err.message);
-    assert_eq!(
-        adapter_for("vertex_ai-mistral_models", "mistral-large"),
-        None
-    );
-    assert_eq!(adapter_for("vertex_ai", "gemma-3-27b-it"), None);
 }
 
 #[test]
 fn urls_follow_location_and_api_base() {
     let url = |options: CallOptions| {
         let t = target("vertex_ai/gemini-2.5-pro", options);
-        t.adapter.chat_request(&t, &chat()).unwrap().url
+        t.adapter
+            .chat_request(&t, &chat(), crate::providers::TEST_NOW)
+            .unwrap()
+            .url
     };
     assert_eq!(
         url(CallOptions::default()),
         "https://us-central1-aiplatform.googleapis.com/v1/projects/proj/locations/us-central1/publishers/google/models/gemini-2.5-pro:generateContent"
     );
     assert_eq!(
-        url(CallOptions { vertex_location: Some("global".into()), ..CallOptions::default() }),
+        url(CallOptions { vertex: crate::options::VertexOptions { location: Some("global".into()), ..Default::default() }, ..CallOptions::default() }),
         "https://aiplatform.googleapis.com/v1/projects/proj/locations/global/publishers/google/models/gemini-2.5-pro:generateContent"
     );
     assert_eq!(
@@ -87,7 +87,10 @@ fn urls_follow_location_and_api_base() {
     let err = resolve_target(
         "vertex_ai/gemini-2.5-pro",
         &CallOptions {
-            vertex_location: Some("evil.com/x".into()),
+            vertex: crate::options::VertexOptions {
+                location: Some("evil.com/x".into()),
+                ..crate::options::VertexOptions::default()
+            },
             ..CallOptions::default()
         },
     )
@@ -98,7 +101,10 @@ fn urls_follow_location_and_api_base() {
 #[test]
 fn the_token_is_a_bearer_header_and_never_in_the_url() {
     let t = target("vertex_ai/gemini-2.5-pro", CallOptions::default());
-    let http = t.adapter.chat_request(&t, &chat()).unwrap();
+    let http = t
+        .adapter
+        .chat_request(&t, &chat(), crate::providers::TEST_NOW)
+        .unwrap();
     assert!(http
         .headers
         .contains(&("authorization".into(), "Bearer ya29.token".into())));
@@ -111,11 +117,14 @@ fn anthropic_bodies_name_the_vertex_version_and_no_model() {
     let t = target(
         "vertex_ai/claude-sonnet-4-5",
         CallOptions {
-            headers: vec![("anthropic-beta".into(), "context-1m-2025-08-07".into())],
+            headers: vec![("anthropic-beta".into(), "context-1m-2025-08-07".into())].into(),
             ..CallOptions::default()
         },
     );
-    let http = t.adapter.chat_request(&t, &chat()).unwrap();
+    let http = t
+        .adapter
+        .chat_request(&t, &chat(), crate::providers::TEST_NOW)
+        .unwrap();
     assert!(
         http.url
             .ends_with("/publishers/anthropic/models/claude-sonnet-4-5:rawPredict"),
@@ -133,7 +142,10 @@ fn anthropic_bodies_name_the_vertex_version_and_no_model() {
     assert_eq!(body["messages"][0]["role"], "user");
     let mut streamed = chat();
     streamed.stream = Some(true);
-    let http = t.adapter.chat_request(&t, &streamed).unwrap();
+    let http = t
+        .adapter
+        .chat_request(&t, &streamed, crate::providers::TEST_NOW)
+        .unwrap();
     assert!(http.url.ends_with(":streamRawPredict"));
 }
 
