@@ -31,6 +31,45 @@ num_retries: Optional[int]
 api_key: Optional[str]
 api_base: Optional[str]
 request_timeout: Optional[float]
+headers: Optional[Dict[str, str]]
+model_alias_map: Dict[str, str]
+success_callback: List[Any]
+failure_callback: List[Any]
+callbacks: List[Any]
+input_callback: List[Any]
+service_callback: List[Any]
+cache: Optional["Cache"]
+set_verbose: bool
+suppress_debug_info: bool
+modify_params: bool
+telemetry: bool
+turn_off_message_logging: bool
+use_litellm_proxy: bool
+model_fallbacks: Optional[Any]
+enable_json_schema_validation: bool
+disable_hf_tokenizer_download: bool
+add_function_to_prompt: bool
+OPENAI_CHAT_COMPLETION_PARAMS: List[str]
+model_list: List[str]
+provider_list: List[str]
+models_by_provider: Dict[str, Any]
+
+from llmrelay.caching import Cache as Cache
+from llmrelay.integrations.custom_logger import CustomLogger as CustomLogger
+from llmrelay.cost_calculator import response_cost_calculator as response_cost_calculator
+from llmrelay.messages import function_to_dict as function_to_dict, trim_messages as trim_messages
+from llmrelay.environment import (
+    check_valid_key as check_valid_key,
+    get_secret as get_secret,
+    get_secret_bool as get_secret_bool,
+    get_secret_str as get_secret_str,
+    validate_environment as validate_environment,
+)
+from llmrelay.model_lists import get_model_cost_map as get_model_cost_map, get_valid_models as get_valid_models
+from llmrelay.openai_params import get_supported_openai_params as get_supported_openai_params
+
+def install_as_litellm() -> None:
+    """Makes ``import litellm`` (and its submodules) give llmrelay in this process."""
 
 class OpenAIObject:
     """A response object: attribute and item access over its fields."""
@@ -160,7 +199,7 @@ class ModelCostMap(Mapping[str, Dict[str, Any]]):
     def __iter__(self) -> Iterator[str]: ...
     def __len__(self) -> int: ...
 
-model_cost: ModelCostMap
+model_cost: Dict[str, Dict[str, Any]]
 
 Messages = Sequence[Union[Mapping[str, Any], Message]]
 

@@ -75,6 +75,12 @@ class OpenAIError(Exception):
         self.num_retries = num_retries
         self.retry_after = retry_after
         self.suggestions = list(suggestions or ())
+        # OpenAI's error fields (LiteLLM's exceptions are OpenAI's): from the
+        # provider's error body when there is one.
+        fields = body if isinstance(body, dict) else {}
+        self.code = fields.get("code")
+        self.type = fields.get("type")
+        self.param = fields.get("param")
         for name, value in kwargs.items():
             setattr(self, name, value)
         super().__init__(self.message)

@@ -2,9 +2,9 @@
 //!
 //! Call settings (`api_base`, `api_key`, `timeout`, `num_retries`,
 //! `drop_params`, `mock_response`, `fallbacks`...) become options; LiteLLM's
-//! own bookkeeping arguments (`metadata`, `caching`, `litellm_call_id`...)
-//! are accepted and ignored; every other argument goes into the request
-//! body, as LiteLLM passes unknown parameters through to the provider.
+//! own arguments (`metadata`, `caching`, `retry_strategy`... the whole set
+//! in [`crate::litellm_params`]) are consumed; every other argument goes
+//! into the request body, as LiteLLM passes provider parameters through.
 //! Arguments left at `None` are unset. Module-level settings
 //! (`llmrelay.drop_params`, `llmrelay.num_retries`, `llmrelay.api_key`,
 //! `llmrelay.api_base`, `llmrelay.request_timeout`) apply when the call does
@@ -20,66 +20,8 @@ use serde_json::{Map, Value};
 
 use crate::convert;
 use crate::errors::value_error;
+use crate::litellm_params::is_litellm_own;
 use crate::objects::OpenAIObject;
-
-/// LiteLLM arguments that configure LiteLLM itself (logging, caching, routing,
-/// custom pricing); never sent to a provider.
-const IGNORED: &[&str] = &[
-    "acompletion",
-    "aembedding",
-    "assistant_continue_message",
-    "base_model",
-    "bos_token",
-    "cache",
-    "caching",
-    "callbacks",
-    "client",
-    "content_policy_fallbacks",
-    "context_window_fallback_dict",
-    "context_window_fallbacks",
-    "cooldown_time",
-    "custom_prompt_dict",
-    "deployment_id",
-    "disable_add_transform_inline_image_block",
-    "enable_json_schema_validation",
-    "ensure_alternating_roles",
-    "eos_token",
-    "failure_callback",
-    "final_prompt_value",
-    "hf_model_name",
-    "initial_prompt_value",
-    "input_cost_per_second",
-    "input_cost_per_token",
-    "litellm_call_id",
-    "litellm_credential_name",
-    "litellm_logging_obj",
-    "litellm_metadata",
-    "litellm_parent_otel_span",
-    "litellm_session_id",
-    "litellm_trace_id",
-    "logger_fn",
-    "max_parallel_requests",
-    "metadata",
-    "mock_delay",
-    "mock_tool_calls",
-    "model_info",
-    "model_list",
-    "no-log",
-    "no_log",
-    "output_cost_per_second",
-    "output_cost_per_token",
-    "preset_cache_key",
-    "proxy_server_request",
-    "region_name",
-    "roles",
-    "rpm",
-    "shared_session",
-    "success_callback",
-    "supports_system_message",
-    "tags",
-    "tpm",
-    "user_continue_message",
-];
 
 /// What `mock_response` asks for, beyond a canned text (which goes to the SDK).
 pub(crate) enum Mock {
@@ -156,7 +98,7 @@ pub(crate) fn parse(
     if let Some(kwargs) = kwargs {
         for (key, value) in kwargs.iter() {
             let key = key.cast::<PyString>()?.to_cow()?.into_owned();
-            if value.is_none() || IGNORED.contains(&key.as_str()) {
+            if value.is_none() || is_litellm_own(&key) {
                 continue;
             }
             match key.as_str() {

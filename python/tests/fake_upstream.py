@@ -136,6 +136,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.stream_error(model)
         if model == "echo":
             return self.send_json(200, completion_body(model, json.dumps(request, sort_keys=True)))
+        if model == "echo-headers":
+            sent = {name.lower(): value for name, value in self.headers.items()}
+            return self.send_json(200, completion_body(model, json.dumps(sent, sort_keys=True)))
         return self.send_json(200, completion_body(model, "fake answer"))
 
     def stream_error(self, model):

@@ -54,7 +54,11 @@ def test_every_public_name_is_there():
         "encode decode get_model_info get_max_tokens model_cost supports_function_calling "
         "supports_vision supports_response_schema supports_reasoning supports_prompt_caching "
         "register_model get_llm_provider stream_chunk_builder drop_params num_retries exceptions "
-        "ModelResponse ModelResponseStream CustomStreamWrapper EmbeddingResponse Usage Message"
+        "ModelResponse ModelResponseStream CustomStreamWrapper EmbeddingResponse Usage Message "
+        "install_as_litellm Cache CustomLogger trim_messages get_supported_openai_params validate_environment "
+        "get_secret get_secret_bool model_list provider_list models_by_provider get_valid_models "
+        "get_model_cost_map OPENAI_CHAT_COMPLETION_PARAMS batch_completion completion_with_retries "
+        "success_callback failure_callback callbacks input_callback cache model_alias_map headers"
     ).split():
         assert hasattr(llmrelay, name), name
 

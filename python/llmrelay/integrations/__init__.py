@@ -1,0 +1,1 @@
+"""LiteLLM's ``litellm.integrations`` package path (``custom_logger``)."""
