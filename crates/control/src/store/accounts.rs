@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
-use super::keys::{is_unique_violation, not_found, random_hex};
+use super::keys::{exists_or, not_found, random_hex};
 use super::{json_column, limits_from_row, spend_from_row, LimitValues, Store, LIMIT_COLUMNS};
 use crate::error::{ControlError, ValidationError};
 use crate::records::{Limits, TeamRecord, TeamRequest, UserRecord, UserRequest};
@@ -55,17 +55,11 @@ impl Store {
             .bind(req.user_email)
             .bind(req.user_role.unwrap_or_else(|| "internal_user".to_owned()))
             .bind(now);
-        values.bind(q).execute(self.pool()).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                ValidationError::AlreadyExists {
-                    what: "user",
-                    id: user_id.clone(),
-                }
-                .into()
-            } else {
-                ControlError::from(e)
-            }
-        })?;
+        values
+            .bind(q)
+            .execute(self.pool())
+            .await
+            .map_err(exists_or("user", user_id.clone()))?;
         self.user_info(&user_id).await
     }
 
@@ -156,17 +150,11 @@ impl Store {
             .bind(team_id.clone())
             .bind(req.team_alias)
             .bind(now);
-        values.bind(q).execute(self.pool()).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                ValidationError::AlreadyExists {
-                    what: "team",
-                    id: team_id.clone(),
-                }
-                .into()
-            } else {
-                ControlError::from(e)
-            }
-        })?;
+        values
+            .bind(q)
+            .execute(self.pool())
+            .await
+            .map_err(exists_or("team", team_id.clone()))?;
         self.team_info(&team_id).await
     }
 

@@ -47,8 +47,18 @@ fn key_from_row(row: &AnyRow) -> Result<KeyRecord, ControlError> {
     })
 }
 
-pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+/// A database error, read as "`what` `id` already exists" when it is a
+/// unique-key violation (the insert of a record whose id is taken).
+pub(super) fn exists_or(
+    what: &'static str,
+    id: String,
+) -> impl FnOnce(sqlx::Error) -> ControlError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            ValidationError::AlreadyExists { what, id }.into()
+        }
+        _ => ControlError::from(e),
+    }
 }
 
 impl Store {
@@ -82,17 +92,11 @@ impl Store {
             .bind(req.team_id)
             .bind(expires_at)
             .bind(now);
-        values.bind(q).execute(self.pool()).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                ValidationError::AlreadyExists {
-                    what: "key",
-                    id: key_name(&plain),
-                }
-                .into()
-            } else {
-                ControlError::from(e)
-            }
-        })?;
+        values
+            .bind(q)
+            .execute(self.pool())
+            .await
+            .map_err(exists_or("key", key_name(&plain)))?;
         let record = self.key_info(&token).await?;
         Ok(GeneratedKey { key: plain, record })
     }
