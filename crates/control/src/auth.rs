@@ -53,6 +53,31 @@ impl Authorized {
             .map(|u| (crate::Scope::User, u.user_id.as_str(), &u.limits));
         key.into_iter().chain(team).chain(user)
     }
+
+    /// Whether the key, its team and its user all allow `model` (an empty
+    /// `models` list allows every model, `*` too).
+    pub fn check_model(&self, model: &str) -> Result<(), AuthError> {
+        for (_, _, limits) in self.limits() {
+            if !limits.models.is_empty() && !limits.models.iter().any(|m| m == model || m == "*") {
+                return Err(AuthError::ModelNotAllowed(model.to_owned()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether any `max_budget` applies: without one, nothing needs to be
+    /// reserved before a call (spend is still added afterwards).
+    pub fn has_budget(&self) -> bool {
+        self.limits().any(|(_, _, l)| l.max_budget.is_some())
+    }
+
+    /// Whether the key's user has LiteLLM's `proxy_admin` role (may manage
+    /// keys, users and teams like the master key).
+    pub fn is_admin(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.user_role == "proxy_admin")
+    }
 }
 
 /// Looks keys up through the cache and checks expiry, blocks and models.
@@ -92,13 +117,7 @@ impl KeyAuthorizer {
             }
         }
         if let Some(model) = model {
-            for (_, _, limits) in auth.limits() {
-                if !limits.models.is_empty()
-                    && !limits.models.iter().any(|m| m == model || m == "*")
-                {
-                    return Err(AuthError::ModelNotAllowed(model.to_owned()));
-                }
-            }
+            auth.check_model(model)?;
         }
         Ok(auth)
     }
@@ -107,6 +126,14 @@ impl KeyAuthorizer {
     pub fn invalidate(&self, token: &str) {
         if let Ok(mut cache) = self.cache.write() {
             cache.remove(token);
+        }
+    }
+
+    /// Forgets every cached key (after a user or team changes: their limits
+    /// are part of every member key's cached record).
+    pub fn invalidate_all(&self) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache.clear();
         }
     }
 

@@ -45,7 +45,9 @@ const PARALLEL_TTL_S: i64 = 600;
 
 // KEYS: per scope, rpm, tpm and parallel counters. ARGV: window TTL, then per
 // scope the three limits (-1 = none). Returns {scope index, kind} of the limit
-// hit, or {-1, 0} after counting the request in every rpm and parallel counter.
+// hit, or {-1, requests, tokens} after counting the request in every rpm and
+// parallel counter, where requests and tokens are the key's (first scope's)
+// counts this minute, for the x-ratelimit-* response headers.
 const ACQUIRE_LUA: &str = r"
 local n = #KEYS / 3
 for i = 0, n - 1 do
@@ -62,7 +64,7 @@ for i = 0, n - 1 do
   redis.call('INCR', KEYS[i * 3 + 3])
   redis.call('EXPIRE', KEYS[i * 3 + 3], ARGV[#ARGV])
 end
-return {-1, 0}
+return {-1, tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0')}
 ";
 
 /// Proof a request was admitted; give it back to [`RateLimiter::release`].
@@ -71,6 +73,15 @@ return {-1, 0}
 pub struct RatePermit {
     counters: Vec<[String; 3]>,
     redis: bool,
+    key_usage: (i64, i64),
+}
+
+impl RatePermit {
+    /// The key's requests (this one included) and tokens counted in the
+    /// current minute, for LiteLLM's `x-ratelimit-remaining-*` headers.
+    pub fn key_usage(&self) -> (i64, i64) {
+        self.key_usage
+    }
 }
 
 /// Counts requests and tokens against every applicable limit.
@@ -201,15 +212,21 @@ impl RateLimiter {
             }
             script.arg(PARALLEL_TTL_S);
             let mut conn = conn.clone();
-            match script.invoke_async::<(i64, i64)>(&mut conn).await {
-                Ok((-1, _)) => {
+            match script.invoke_async::<Vec<i64>>(&mut conn).await {
+                Ok(reply) if reply.first() == Some(&-1) => {
                     self.set_health(LimiterHealth::Redis);
+                    let at = |n: usize| reply.get(n).copied().unwrap_or(0);
                     return Ok(RatePermit {
                         counters,
                         redis: true,
+                        key_usage: (at(1), at(2)),
                     });
                 }
-                Ok((i, k)) => {
+                Ok(reply) => {
+                    let (i, k) = (
+                        reply.first().copied().unwrap_or(0),
+                        reply.get(1).copied().unwrap_or(1),
+                    );
                     self.set_health(LimiterHealth::Redis);
                     return Err(refuse(i as usize, (k - 1) as usize));
                 }
@@ -240,9 +257,14 @@ impl RateLimiter {
                 e.0 += 1;
             }
         }
+        let count = |name: &String| local.get(name).map_or(0, |(n, _)| *n);
+        let key_usage = counters
+            .first()
+            .map_or((0, 0), |c| (count(&c[0]), count(&c[1])));
         Ok(RatePermit {
             counters,
             redis: false,
+            key_usage,
         })
     }
 

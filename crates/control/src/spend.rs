@@ -78,6 +78,12 @@ pub struct SpendLogConfig {
     pub batch_rows: usize,
     /// ...or this long after the first one.
     pub flush_every: Duration,
+    /// fdatasync the journal before acknowledging each batch (a row survives
+    /// a power cut). Off, a row is acknowledged once written to the OS (it
+    /// survives SIGKILL, OOM kills and panics, not a power cut) and the
+    /// journal is synced when rows move to the database: one fsync per batch
+    /// instead of ~0.2-4 ms on every request's path.
+    pub fsync_each_batch: bool,
 }
 
 impl SpendLogConfig {
@@ -87,6 +93,7 @@ impl SpendLogConfig {
             journal: journal.into(),
             batch_rows: 500,
             flush_every: Duration::from_secs(1),
+            fsync_each_batch: true,
         }
     }
 }
@@ -224,7 +231,12 @@ async fn run_writer(
         }
         let written = async {
             journal.write_all(text.as_bytes()).await?;
-            journal.sync_data().await
+            // tokio's File buffers: flush hands the bytes to the OS.
+            journal.flush().await?;
+            if config.fsync_each_batch {
+                journal.sync_data().await?;
+            }
+            Ok::<(), std::io::Error>(())
         }
         .await
         .map_err(|e| e.to_string());

@@ -32,16 +32,22 @@ fn row(i: usize) -> SpendRow {
 /// Never inserts on its own: only a flush or a replay reaches the database.
 fn lazy_config(journal: String) -> SpendLogConfig {
     SpendLogConfig {
-        journal: journal.into(),
         batch_rows: usize::MAX,
         flush_every: Duration::from_secs(3600),
+        ..SpendLogConfig::new(journal)
     }
 }
 
 async fn crash_and_replay(store: Store, journal: String) {
-    let log = SpendLog::open(store.clone(), lazy_config(journal.clone()))
-        .await
-        .unwrap();
+    crash_and_replay_with(store, journal, true).await;
+}
+
+async fn crash_and_replay_with(store: Store, journal: String, fsync_each_batch: bool) {
+    let config = SpendLogConfig {
+        fsync_each_batch,
+        ..lazy_config(journal.clone())
+    };
+    let log = SpendLog::open(store.clone(), config).await.unwrap();
     let mut tasks = Vec::new();
     let log = std::sync::Arc::new(log);
     for i in 0..300 {
@@ -123,6 +129,19 @@ async fn journal_replay_after_crash_sqlite() {
     .await;
 }
 
+/// Without an fsync per batch an acknowledged row is still in the OS's
+/// copy of the journal, which a killed process does not take with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journal_replay_after_crash_without_fsync_per_batch() {
+    let dir = TempDir::new();
+    crash_and_replay_with(
+        sqlite(&dir, system_clock()).await,
+        dir.file("spend.journal"),
+        false,
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journal_replay_after_crash_postgres() {
     let Some(url) = postgres_url().await else {
@@ -142,9 +161,9 @@ async fn batches_reach_the_database_without_a_flush() {
     let log = SpendLog::open(
         store.clone(),
         SpendLogConfig {
-            journal: dir.file("j").into(),
             batch_rows: 10,
             flush_every: Duration::from_millis(50),
+            ..SpendLogConfig::new(dir.file("j"))
         },
     )
     .await

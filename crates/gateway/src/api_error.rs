@@ -30,6 +30,9 @@ pub struct ApiError {
     pub kind: Option<ErrorKind>,
     /// Seconds the client should wait (429s), sent as `Retry-After`.
     pub retry_after_secs: Option<u64>,
+    /// OpenAI's error `type` when the status alone does not say it
+    /// (LiteLLM's `budget_exceeded`).
+    pub error_type: Option<&'static str>,
 }
 
 impl ApiError {
@@ -41,6 +44,7 @@ impl ApiError {
             param: None,
             kind: None,
             retry_after_secs: None,
+            error_type: None,
         }
     }
 
@@ -66,8 +70,19 @@ impl ApiError {
         self
     }
 
+    /// 403: the caller may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError {
+            kind: Some(ErrorKind::PermissionDenied),
+            ..ApiError::new(403, message)
+        }
+    }
+
     /// OpenAI's error `type` for this failure.
     fn openai_type(&self) -> &'static str {
+        if let Some(t) = self.error_type {
+            return t;
+        }
         match self.status {
             401 => "authentication_error",
             403 => "permission_error",
@@ -138,6 +153,58 @@ impl From<Error> for ApiError {
             retry_after_secs: err
                 .retry_after
                 .map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0)),
+            error_type: None,
+        }
+    }
+}
+
+impl From<llmrelay_control::AuthError> for ApiError {
+    fn from(err: llmrelay_control::AuthError) -> Self {
+        use llmrelay_control::AuthError;
+        let status = err.http_status();
+        let message = match status {
+            401 | 403 => format!("Authentication Error: {err}"),
+            _ => err.to_string(),
+        };
+        let mut api = ApiError::new(status, message);
+        api.kind = Some(match status {
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            429 => ErrorKind::RateLimit,
+            _ => ErrorKind::ServiceUnavailable,
+        });
+        match &err {
+            AuthError::BudgetExceeded { .. } => {
+                api.message = format!("Budget has been exceeded: {err}");
+                api.error_type = Some("budget_exceeded");
+            }
+            AuthError::RateLimited { retry_after_s, .. } if *retry_after_s > 0 => {
+                api.retry_after_secs = Some(*retry_after_s);
+            }
+            _ => {}
+        }
+        api
+    }
+}
+
+impl From<llmrelay_control::ControlError> for ApiError {
+    fn from(err: llmrelay_control::ControlError) -> Self {
+        use llmrelay_control::ControlError;
+        match &err {
+            ControlError::Validation(_) => ApiError::bad_request(err.to_string()),
+            ControlError::NotFound { .. } => ApiError {
+                kind: Some(ErrorKind::NotFound),
+                ..ApiError::new(404, err.to_string())
+            },
+            // Database errors can quote connection details: only the kind is said.
+            ControlError::Database(_) | ControlError::Migrate(_) => ApiError {
+                kind: Some(ErrorKind::ServiceUnavailable),
+                ..ApiError::new(503, "the key database is unavailable; try again")
+            },
+            _ => ApiError {
+                kind: Some(ErrorKind::InternalServer),
+                ..ApiError::new(500, err.to_string())
+            },
         }
     }
 }

@@ -1,31 +1,62 @@
-//! Who is calling. Today: the master key (`general_settings.master_key`,
-//! sent as `Authorization: Bearer <key>` or `x-api-key: <key>`), or nobody
-//! when no key is configured. Virtual keys (issue 11) become another
-//! [`Authenticator`] variant returning a [`Caller::VirtualKey`]-style
-//! principal; handlers only ever see a [`Caller`].
+//! Who is calling: the master key (`general_settings.master_key`, sent as
+//! `Authorization: Bearer <key>`, `x-api-key: <key>` or `api-key: <key>`), a
+//! virtual key from the control plane's store, or nobody when no key is
+//! configured. Handlers only ever see a [`Caller`].
+
+use std::sync::Arc;
 
 use axum::http::HeaderMap;
+use llmrelay_control::Authorized;
 
 use crate::api_error::ApiError;
+use crate::control_plane::ControlPlane;
 
 /// The authenticated principal of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Caller {
     /// The master key: every model, every endpoint.
     Admin,
     /// No key is configured: the gateway is open (loopback, or
     /// `--allow-unauthenticated`).
     Anonymous,
+    /// A virtual key, with the team and user records that bound it.
+    Key(Arc<Authorized>),
 }
 
-/// How requests are authenticated. The seam for virtual keys: issue 11 adds
-/// a variant backed by the key store (hashed keys, budgets, limits).
+impl Caller {
+    /// Whether the caller may manage keys, users and teams: the master key,
+    /// or a key whose user has LiteLLM's `proxy_admin` role.
+    pub fn is_admin(&self) -> bool {
+        match self {
+            Caller::Admin => true,
+            Caller::Anonymous => false,
+            Caller::Key(auth) => auth.is_admin(),
+        }
+    }
+
+    /// The virtual key, when the caller is one.
+    pub fn key(&self) -> Option<&Arc<Authorized>> {
+        match self {
+            Caller::Key(auth) => Some(auth),
+            _ => None,
+        }
+    }
+}
+
+/// How requests are authenticated.
 #[derive(Clone)]
 pub enum Authenticator {
     /// No key required.
     Open,
     /// Only the master key is accepted.
     MasterKey(String),
+    /// The master key, or a virtual key the control plane knows.
+    VirtualKeys {
+        /// The master key.
+        master: String,
+        /// The key store.
+        control: Arc<ControlPlane>,
+    },
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -33,32 +64,51 @@ impl std::fmt::Debug for Authenticator {
         match self {
             Authenticator::Open => f.write_str("Open"),
             Authenticator::MasterKey(_) => f.write_str("MasterKey(***)"),
+            Authenticator::VirtualKeys { .. } => f.write_str("VirtualKeys(***)"),
         }
     }
 }
 
+const NO_KEY: &str = "Authentication Error: no API key passed in. Send `Authorization: Bearer <key>` or `x-api-key: <key>`";
+
 impl Authenticator {
-    /// The caller behind `headers`, or a 401 that never quotes what was sent.
-    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    /// The caller behind `headers`, or a 401 that never quotes what was sent
+    /// (503 when the key store cannot decide, never a 401 for a valid key).
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
+        let master = match self {
+            Authenticator::Open => return Ok(Caller::Anonymous),
+            Authenticator::MasterKey(master) | Authenticator::VirtualKeys { master, .. } => master,
+        };
+        let Some(key) = presented_key(headers) else {
+            return Err(ApiError::unauthorized(NO_KEY));
+        };
+        if constant_time_eq(key.as_bytes(), master.as_bytes()) {
+            return Ok(Caller::Admin);
+        }
         match self {
-            Authenticator::Open => Ok(Caller::Anonymous),
-            Authenticator::MasterKey(master) => match presented_key(headers) {
-                None => Err(ApiError::unauthorized(
-                    "Authentication Error: no API key passed in. Send `Authorization: Bearer <key>` or `x-api-key: <key>`",
-                )),
-                Some(key) if constant_time_eq(key.as_bytes(), master.as_bytes()) => {
-                    Ok(Caller::Admin)
-                }
-                Some(_) => Err(ApiError::unauthorized(
-                    "Authentication Error: invalid API key",
-                )),
-            },
+            Authenticator::VirtualKeys { control, .. } => control
+                .keys
+                .authorize(key, None)
+                .await
+                .map(Caller::Key)
+                .map_err(ApiError::from),
+            _ => Err(ApiError::unauthorized(
+                "Authentication Error: invalid API key",
+            )),
         }
     }
 
     /// Whether a key is required at all.
     pub fn is_open(&self) -> bool {
         matches!(self, Authenticator::Open)
+    }
+
+    /// The control plane, when virtual keys are on.
+    pub fn control(&self) -> Option<&Arc<ControlPlane>> {
+        match self {
+            Authenticator::VirtualKeys { control, .. } => Some(control),
+            _ => None,
+        }
     }
 }
 
@@ -105,37 +155,43 @@ mod tests {
         h
     }
 
-    #[test]
-    fn master_key_by_bearer_or_x_api_key() {
+    #[tokio::test]
+    async fn master_key_by_bearer_or_x_api_key() {
         let auth = Authenticator::MasterKey("sk-master".into());
         assert_eq!(
-            auth.authenticate(&headers(&[("authorization", "Bearer sk-master")])),
+            auth.authenticate(&headers(&[("authorization", "Bearer sk-master")]))
+                .await,
             Ok(Caller::Admin)
         );
         assert_eq!(
-            auth.authenticate(&headers(&[("x-api-key", "sk-master")])),
+            auth.authenticate(&headers(&[("x-api-key", "sk-master")]))
+                .await,
             Ok(Caller::Admin)
         );
     }
 
-    #[test]
-    fn a_wrong_or_missing_key_is_401_without_echo() {
+    #[tokio::test]
+    async fn a_wrong_or_missing_key_is_401_without_echo() {
         let auth = Authenticator::MasterKey("sk-master".into());
         let wrong = auth
             .authenticate(&headers(&[("authorization", "Bearer sk-guess")]))
+            .await
             .unwrap_err();
         assert_eq!(wrong.status, 401);
         assert!(!wrong.message.contains("sk-guess"));
         assert_eq!(
-            auth.authenticate(&HeaderMap::new()).unwrap_err().status,
+            auth.authenticate(&HeaderMap::new())
+                .await
+                .unwrap_err()
+                .status,
             401
         );
     }
 
-    #[test]
-    fn open_gateway_accepts_anyone() {
+    #[tokio::test]
+    async fn open_gateway_accepts_anyone() {
         assert_eq!(
-            Authenticator::Open.authenticate(&HeaderMap::new()),
+            Authenticator::Open.authenticate(&HeaderMap::new()).await,
             Ok(Caller::Anonymous)
         );
     }

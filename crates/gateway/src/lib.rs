@@ -8,14 +8,21 @@
 //! headers, errors in the route's dialect (`api_error`), a JSON log line
 //! (`request_log`) and Prometheus metrics (`metrics`).
 //!
+//! Virtual keys, budgets, rate limits and spend (`control_plane`, over
+//! llmrelay-control) are on when the config has a master key: `auth` tells
+//! the caller, `server::metering` admits and settles each keyed call, and
+//! `server::admin` serves LiteLLM's `/key`, `/user`, `/team` and
+//! `/spend/logs` endpoints.
+//!
 //! What it is not: a provider (providers live in the SDK, which this crate
-//! reaches only through its public API), nor, yet, a key store (virtual
-//! keys, budgets and spend come with issue 11 behind `auth::Authenticator`).
+//! reaches only through its public API), nor a store (llmrelay-control owns
+//! every SQL statement and Redis script).
 #![warn(missing_docs)]
 
 pub mod api_error;
 pub mod auth;
 pub mod config;
+pub mod control_plane;
 pub mod ingress;
 pub mod metrics;
 pub mod request_log;
@@ -23,5 +30,6 @@ pub mod routing;
 mod server;
 
 pub use config::{ConfigError, GatewayConfig};
+pub use control_plane::{ControlPlane, ControlSettings};
 pub use request_log::RequestLog;
 pub use server::{serve, shutdown_signal, Gateway, Settings, StartError};

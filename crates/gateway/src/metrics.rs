@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use crate::control_plane::{limiter_state, ControlHealth};
+
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 60.0,
@@ -57,6 +59,8 @@ pub struct Observation<'a> {
 pub struct Metrics {
     series: Mutex<Series>,
     in_flight: AtomicI64,
+    /// The control plane's dependencies as last seen: None without one.
+    dependencies: Mutex<Option<ControlHealth>>,
 }
 
 impl Metrics {
@@ -70,6 +74,14 @@ impl Metrics {
     /// Requests being served now.
     pub fn in_flight(&self) -> i64 {
         self.in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Notes the state of the key database and the rate limiter's Redis.
+    pub fn set_dependencies(&self, health: ControlHealth) {
+        *self
+            .dependencies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(health);
     }
 
     /// Records one finished request.
@@ -166,6 +178,28 @@ impl Metrics {
                 "llmrelay_router_cooldowns{} {n}",
                 label_text(&labels, None)
             );
+        }
+        let dependencies = *self
+            .dependencies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(health) = dependencies {
+            let _ = writeln!(out, "# TYPE llmrelay_database_up gauge");
+            let _ = writeln!(out, "llmrelay_database_up {}", u8::from(health.database_up));
+            let _ = writeln!(out, "# TYPE llmrelay_rate_limiter_state gauge");
+            for state in [
+                llmrelay_control::LimiterHealth::Local,
+                llmrelay_control::LimiterHealth::Redis,
+                llmrelay_control::LimiterHealth::RedisDownFailClosed,
+                llmrelay_control::LimiterHealth::RedisDownLocalFallback,
+            ] {
+                let _ = writeln!(
+                    out,
+                    "llmrelay_rate_limiter_state{{state=\"{}\"}} {}",
+                    limiter_state(state),
+                    u8::from(state == health.limiter)
+                );
+            }
         }
         out
     }

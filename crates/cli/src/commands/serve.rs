@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
-use llmrelay_gateway::{Gateway, GatewayConfig, RequestLog};
+use llmrelay_gateway::{ControlPlane, ControlSettings, Gateway, GatewayConfig, RequestLog};
 
 /// `llmrelay serve` options (LiteLLM's `litellm --config/--model/--port` names).
 #[derive(Args)]
@@ -33,6 +33,14 @@ pub struct ServeArgs {
     /// Do not write a JSON line per request to stdout.
     #[arg(long)]
     no_request_log: bool,
+}
+
+fn has_master_key(config: &GatewayConfig) -> bool {
+    config
+        .general_settings
+        .master_key
+        .as_deref()
+        .is_some_and(|k| !k.is_empty())
 }
 
 /// Runs the gateway until SIGTERM or Ctrl-C; the text is what `--check` reports.
@@ -77,19 +85,49 @@ pub fn serve(args: &ServeArgs) -> Result<String, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    // Virtual keys, budgets and spend come with a master key (as in
+    // LiteLLM): SQLite next to the config unless a database is configured.
+    let control = has_master_key(&config).then(|| {
+        let dir = args
+            .config
+            .as_deref()
+            .and_then(|p| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        ControlSettings::from_config(&config, &dir, &args.port.to_string())
+    });
     runtime.block_on(async move {
+        let (gateway, control) = match control {
+            Some(settings) => {
+                let control = Arc::new(ControlPlane::open(&settings).await?);
+                eprintln!("virtual keys: database {settings:?}");
+                let gateway = gateway
+                    .with_control(Arc::clone(&control))
+                    .map_err(|e| e.to_string())?;
+                (gateway, Some(control))
+            }
+            None => (gateway, None),
+        };
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("llmrelay gateway listening on http://{local}");
-        llmrelay_gateway::serve(
+        let served = llmrelay_gateway::serve(
             listener,
             Arc::new(gateway),
             llmrelay_gateway::shutdown_signal(),
         )
         .await
-        .map_err(|e| format!("server error: {e}"))
+        .map_err(|e| format!("server error: {e}"));
+        // SIGTERM: every answered call's spend reaches the database.
+        if let Some(control) = control {
+            control
+                .drain(std::time::Duration::from_secs(10))
+                .await
+                .map_err(|e| format!("spend flush failed (rows stay in the journal): {e}"))?;
+        }
+        served
     })?;
     eprintln!("llmrelay gateway stopped");
     Ok(String::new())

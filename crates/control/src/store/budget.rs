@@ -19,6 +19,15 @@ pub struct Reservation {
 }
 
 impl Reservation {
+    /// No hold at all, for a call no budget applies to: settling it only adds
+    /// the spend to the key (and its team and user), off the request path.
+    pub fn spend_only(token: &str, team_id: Option<&str>, user_id: Option<&str>) -> Self {
+        let mut holds = vec![(Scope::Key, token.to_owned())];
+        holds.extend(team_id.map(|t| (Scope::Team, t.to_owned())));
+        holds.extend(user_id.map(|u| (Scope::User, u.to_owned())));
+        Reservation { holds, nanos: 0 }
+    }
+
     /// The amount held, in USD.
     pub fn amount(&self) -> f64 {
         from_nanos(self.nanos)

@@ -25,6 +25,8 @@ const GENERAL_SETTINGS: &[&str] = &[
     "allow_client_side_credentials",
     "max_request_size_mb",
     "database_url",
+    "redis_down_policy",
+    "spend_journal_fsync",
 ];
 
 /// Dotted names of the keys in `tree` that the gateway does not act on.

@@ -117,9 +117,30 @@ pub struct GeneralSettings {
     /// Largest request body, in megabytes.
     #[serde(default)]
     pub max_request_size_mb: Option<f64>,
-    /// Database for keys and spend (issue 11); read and kept, not used yet.
+    /// Database for keys, budgets and spend: a `postgres://` URL (else
+    /// `DATABASE_URL`, else SQLite next to the config).
     #[serde(default)]
     pub database_url: Option<String>,
+    /// What keyed calls do while the rate limiter's Redis is down:
+    /// `fail_closed` (the default: 503, limits stay global or nothing) or
+    /// `local_fallback` (limits count per instance meanwhile).
+    #[serde(default)]
+    pub redis_down_policy: Option<RedisDown>,
+    /// fdatasync the spend journal before each answer (survives a power
+    /// cut). Default false: an answered call's row survives SIGKILL and OOM
+    /// kills, and the journal is synced when rows reach the database.
+    #[serde(default)]
+    pub spend_journal_fsync: Option<bool>,
+}
+
+/// `general_settings.redis_down_policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedisDown {
+    /// Refuse keyed calls (503) until Redis answers.
+    FailClosed,
+    /// Count limits in this instance until Redis answers.
+    LocalFallback,
 }
 
 impl std::fmt::Debug for GeneralSettings {
@@ -133,6 +154,8 @@ impl std::fmt::Debug for GeneralSettings {
             )
             .field("max_request_size_mb", &self.max_request_size_mb)
             .field("database_url", &self.database_url.as_ref().map(|_| "***"))
+            .field("redis_down_policy", &self.redis_down_policy)
+            .field("spend_journal_fsync", &self.spend_journal_fsync)
             .finish()
     }
 }

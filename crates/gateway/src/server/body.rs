@@ -15,6 +15,18 @@ pub async fn read_json(
     limit: usize,
     read_timeout: std::time::Duration,
 ) -> Result<Map<String, Value>, ApiError> {
+    read_json_sized(headers, body, limit, read_timeout)
+        .await
+        .map(|(map, _)| map)
+}
+
+/// [`read_json`] and the body's length in bytes (a bound on its tokens).
+pub async fn read_json_sized(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    read_timeout: std::time::Duration,
+) -> Result<(Map<String, Value>, usize), ApiError> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
         let essence = ct.split(';').next().unwrap_or_default().trim();
@@ -57,7 +69,7 @@ pub async fn read_json(
         ));
     }
     match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Object(map)) => Ok((map, bytes.len())),
         Ok(_) => Err(ApiError::bad_request(
             "the request body must be a JSON object",
         )),

@@ -11,6 +11,7 @@ use crate::metrics::Observation;
 use crate::request_log::{unix_now, RequestRecord};
 use crate::routing::{CallSettings, Routed};
 
+use super::metering::Outcome;
 use super::Gateway;
 
 /// A request being served.
@@ -26,6 +27,12 @@ pub struct Call {
     pub model_group: Option<String>,
     /// The deployment that answered.
     pub deployment: Option<String>,
+    /// The deployment's base URL.
+    pub api_base: Option<String>,
+    /// The model that answered (as the provider named it).
+    pub model: Option<String>,
+    /// When the first token reached the gateway (streams), Unix ms.
+    pub first_token_ms: Option<i64>,
     /// Prompt and completion tokens.
     pub tokens: Option<(u64, u64)>,
     /// Dollars.
@@ -43,6 +50,9 @@ impl Call {
             started: Instant::now(),
             model_group: None,
             deployment: None,
+            api_base: None,
+            model: None,
+            first_token_ms: None,
             tokens: None,
             cost: None,
             error: None,
@@ -53,6 +63,26 @@ impl Call {
     pub fn routed<T>(&mut self, routed: &Routed<T>) {
         self.model_group = Some(routed.model_group.clone());
         self.deployment = Some(routed.deployment_id.clone());
+        self.api_base.clone_from(&routed.api_base);
+    }
+
+    /// What the spend log and the budget settlement need of this call.
+    pub fn outcome(&self, success: bool) -> Outcome {
+        Outcome {
+            request_id: self.id.clone(),
+            model: self
+                .model
+                .clone()
+                .or_else(|| self.model_group.clone())
+                .unwrap_or_default(),
+            model_group: self.model_group.clone(),
+            model_id: self.deployment.clone(),
+            api_base: self.api_base.clone(),
+            tokens: self.tokens,
+            cost: self.cost,
+            success,
+            first_token_ms: self.first_token_ms,
+        }
     }
 
     /// Notes a failure.

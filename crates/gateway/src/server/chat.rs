@@ -16,6 +16,7 @@ use llmrelay::{ChatChunk, ChatRequest, ChatResponse, ChatStream, ServiceTier};
 use serde_json::{Map, Value};
 
 use super::call::{litellm_headers, Call};
+use super::metering::{unix_ms, Admission};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
 use crate::ingress::{self, anthropic, completions, responses, SseEvent};
@@ -42,6 +43,16 @@ impl Front {
             Front::Completions => "completions",
             Front::Messages => "messages",
             Front::Responses => "responses",
+        }
+    }
+
+    /// LiteLLM's `call_type` of the route, for spend logs.
+    pub fn call_type(self) -> &'static str {
+        match self {
+            Front::Chat => "acompletion",
+            Front::Completions => "atext_completion",
+            Front::Messages => "anthropic_messages",
+            Front::Responses => "aresponses",
         }
     }
 
@@ -170,6 +181,7 @@ pub async fn serve_chat(
     call: &mut Call,
     mut request: ChatRequest,
     settings: CallSettings,
+    admission: Option<Admission>,
 ) -> Result<Served, ApiError> {
     if gw.router.serves(&request.model) {
         call.model_group = Some(request.model.clone());
@@ -189,24 +201,36 @@ pub async fn serve_chat(
         let limit = settings.timeout.unwrap_or(gw.settings.request_timeout);
         let upstream_start = Instant::now();
         // Bounded to the first chunk (the router holds the stream until then).
-        let routed = bounded(limit, gw.router.completion_stream(request, &settings)).await?;
+        let routed = match bounded(limit, gw.router.completion_stream(request, &settings)).await {
+            Ok(routed) => routed,
+            Err(e) => return Err(settle_failure(call, admission, e).await),
+        };
         call.routed(&routed);
-        let headers = litellm_headers(call, &routed, upstream_start.elapsed());
+        call.first_token_ms = Some(unix_ms());
+        let mut headers = litellm_headers(call, &routed, upstream_start.elapsed());
+        if let Some(admission) = &admission {
+            headers.extend(admission.headers());
+        }
         let encoder = Encoder::new(front, &model, client_wants_usage || front != Front::Chat);
         let mut response = sse_response(
             gw,
             std::mem::replace(call, Call::new(front.route())),
             routed.value,
             encoder,
+            admission,
         );
         response.headers_mut().extend(headers);
         return Ok(Served::Streaming(response));
     }
     let limit = settings.timeout.unwrap_or(gw.settings.request_timeout);
     let upstream_start = Instant::now();
-    let routed = bounded(limit, gw.router.completion(request, &settings)).await?;
+    let routed = match bounded(limit, gw.router.completion(request, &settings)).await {
+        Ok(routed) => routed,
+        Err(e) => return Err(settle_failure(call, admission, e).await),
+    };
     let upstream = upstream_start.elapsed();
     call.routed(&routed);
+    call.model = Some(routed.value.model.clone());
     if let Some(u) = &routed.value.usage {
         call.tokens = Some((u.prompt_tokens, u.completion_tokens));
     }
@@ -215,7 +239,21 @@ pub async fn serve_chat(
     let headers = litellm_headers(call, &routed, upstream);
     let mut response = json_response(StatusCode::OK, &body);
     response.headers_mut().extend(headers);
+    if let Some(admission) = admission {
+        response.headers_mut().extend(admission.headers());
+        // The spend row is journalled before the answer leaves.
+        admission.settle(call.outcome(true)).await;
+    }
     Ok(Served::Complete(response))
+}
+
+/// Settles a failed call's admission (no cost, a failure row) and hands the
+/// error back.
+async fn settle_failure(call: &Call, admission: Option<Admission>, error: ApiError) -> ApiError {
+    if let Some(admission) = admission {
+        admission.settle(call.outcome(false)).await;
+    }
+    error
 }
 
 /// `call`, or a 408 Timeout once `limit` has passed (retries and fallbacks included).
@@ -245,6 +283,11 @@ struct Streaming {
     pending: std::vec::IntoIter<SseEvent>,
     ended: bool,
     recorded: bool,
+    /// A virtual key's admission, settled when the stream ends.
+    admission: Option<Admission>,
+    /// Characters of content streamed so far: what a stream cut by its
+    /// client is charged for (it never sees the usage chunk).
+    streamed_chars: usize,
     _in_flight: crate::metrics::InFlight,
 }
 
@@ -272,6 +315,17 @@ impl Streaming {
             }
             let events = match self.stream.next().await {
                 Some(Ok(chunk)) => {
+                    if self.admission.is_some() {
+                        self.streamed_chars += chunk
+                            .choices
+                            .iter()
+                            .filter_map(|c| c.delta.content.as_deref())
+                            .map(str::len)
+                            .sum::<usize>();
+                    }
+                    if self.call.model.is_none() {
+                        self.call.model = Some(chunk.model.clone());
+                    }
                     if let Some(u) = &chunk.usage {
                         self.call.tokens = Some((u.prompt_tokens, u.completion_tokens));
                         self.call.cost = llmrelay::cost_per_token(
@@ -288,10 +342,12 @@ impl Streaming {
                     self.ended = true;
                     let error = ApiError::from(e);
                     self.call.failed(&error);
+                    self.settle(false).await;
                     self.encoder.error(&error)
                 }
                 None => {
                     self.ended = true;
+                    self.settle(true).await;
                     self.encoder.finish()
                 }
             };
@@ -300,14 +356,54 @@ impl Streaming {
     }
 }
 
+impl Streaming {
+    /// Settles the key's admission before the last events go out, so a
+    /// client that saw the end of the stream has its spend journalled.
+    async fn settle(&mut self, success: bool) {
+        if let Some(admission) = self.admission.take() {
+            admission.settle(self.call.outcome(success)).await;
+        }
+    }
+}
+
 impl Drop for Streaming {
     fn drop(&mut self) {
         // Dropped before its end: the client went away mid-stream.
         self.finish("cancelled");
+        if let Some(admission) = self.admission.take() {
+            let mut outcome = self.call.outcome(false);
+            if outcome.cost.is_none() {
+                // No usage arrived: charge the content streamed so far.
+                outcome.cost = streamed_cost(&outcome.model, self.streamed_chars);
+            }
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(admission.settle(outcome));
+            }
+        }
     }
 }
 
-fn sse_response(gw: &Arc<Gateway>, call: Call, stream: ChatStream, encoder: Encoder) -> Response {
+/// The price of `chars` characters of completion on `model`, at the
+/// tokenizer-free estimate of one token per four characters (rounded up).
+fn streamed_cost(model: &str, chars: usize) -> Option<f64> {
+    let tokens = chars.div_ceil(4) as u64;
+    let usage = llmrelay::Usage {
+        completion_tokens: tokens,
+        total_tokens: tokens,
+        ..llmrelay::Usage::default()
+    };
+    llmrelay::cost_per_token(model, &usage.to_billing(), ServiceTier::Standard)
+        .ok()
+        .map(|c| c.total())
+}
+
+fn sse_response(
+    gw: &Arc<Gateway>,
+    call: Call,
+    stream: ChatStream,
+    encoder: Encoder,
+    admission: Option<Admission>,
+) -> Response {
     let state = Streaming {
         gw: Arc::clone(gw),
         call,
@@ -316,6 +412,8 @@ fn sse_response(gw: &Arc<Gateway>, call: Call, stream: ChatStream, encoder: Enco
         pending: Vec::new().into_iter(),
         ended: false,
         recorded: false,
+        admission,
+        streamed_chars: 0,
         _in_flight: gw.metrics.start(),
     };
     let body = futures_util::stream::unfold(state, |mut s| async move {

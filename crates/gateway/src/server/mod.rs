@@ -1,8 +1,10 @@
 //! The HTTP server: routes, limits, start-up policy and graceful shutdown.
 
+mod admin;
 mod body;
 mod call;
 mod chat;
+mod metering;
 mod routes;
 
 use std::future::Future;
@@ -20,6 +22,7 @@ use tokio::net::TcpListener;
 use crate::api_error::{ApiError, Dialect};
 use crate::auth::Authenticator;
 use crate::config::GatewayConfig;
+use crate::control_plane::{ControlPlane, REDIS_SETTINGS};
 use crate::metrics::Metrics;
 use crate::request_log::RequestLog;
 use crate::routing::ModelRouter;
@@ -74,6 +77,9 @@ pub enum StartError {
     /// No master key and a non-loopback address.
     #[error("refusing to listen on {0} without general_settings.master_key: set one, listen on 127.0.0.1, or pass --allow-unauthenticated")]
     Unauthenticated(SocketAddr),
+    /// Virtual keys were asked for without a master key to manage them.
+    #[error("virtual keys need general_settings.master_key (the key that creates them)")]
+    NoMasterKey,
 }
 
 impl Gateway {
@@ -96,6 +102,10 @@ impl Gateway {
             ..llmrelay::ClientConfig::default()
         });
         let mut router_settings = config.router_settings.clone();
+        // Redis settings configure the control plane's shared limits.
+        for key in REDIS_SETTINGS {
+            router_settings.remove(*key);
+        }
         if let Some(n) = config.litellm_settings.num_retries {
             router_settings
                 .entry("num_retries")
@@ -127,6 +137,24 @@ impl Gateway {
             settings,
             warnings,
         })
+    }
+
+    /// Turns on virtual keys, budgets, limits and spend over `control`
+    /// (opened with [`ControlPlane::open`]); the master key manages them.
+    pub fn with_control(mut self, control: Arc<ControlPlane>) -> Result<Gateway, StartError> {
+        let master = match &self.auth {
+            Authenticator::MasterKey(master) | Authenticator::VirtualKeys { master, .. } => {
+                master.clone()
+            }
+            Authenticator::Open => return Err(StartError::NoMasterKey),
+        };
+        self.auth = Authenticator::VirtualKeys { master, control };
+        Ok(self)
+    }
+
+    /// The control plane, when virtual keys are on.
+    pub fn control(&self) -> Option<&Arc<ControlPlane>> {
+        self.auth.control()
     }
 
     /// Keys of the model list and router settings that the router does not
@@ -184,6 +212,28 @@ impl Gateway {
             "/openai/deployments/{deployment}/chat/completions",
             post(routes::chat_completions),
         )
+        .route("/key/generate", post(admin::key_generate))
+        .route("/key/info", get(admin::key_info))
+        .route("/key/update", post(admin::key_update))
+        .route("/key/delete", post(admin::key_delete))
+        .route("/key/list", get(admin::key_list))
+        .route("/key/regenerate", post(admin::key_regenerate))
+        .route("/key/{key}/regenerate", post(admin::key_regenerate_by_path))
+        .route("/key/block", post(admin::key_block))
+        .route("/key/unblock", post(admin::key_unblock))
+        .route("/user/new", post(admin::user_new))
+        .route("/user/info", get(admin::user_info))
+        .route("/user/update", post(admin::user_update))
+        .route("/user/delete", post(admin::user_delete))
+        .route("/user/list", get(admin::user_list))
+        .route("/team/new", post(admin::team_new))
+        .route("/team/info", get(admin::team_info))
+        .route("/team/update", post(admin::team_update))
+        .route("/team/delete", post(admin::team_delete))
+        .route("/team/list", get(admin::team_list))
+        .route("/team/member_add", post(admin::team_member_add))
+        .route("/team/member_delete", post(admin::team_member_delete))
+        .route("/spend/logs", get(admin::spend_logs))
         .route("/health", get(routes::health))
         .route("/health/liveliness", get(routes::liveliness))
         .route("/health/readiness", get(routes::readiness))

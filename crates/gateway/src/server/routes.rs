@@ -12,9 +12,10 @@ use axum::response::Response;
 use llmrelay::{EmbeddingRequest, TokenInput};
 use serde_json::{json, Value};
 
-use super::body::read_json;
+use super::body::{read_json, read_json_sized};
 use super::call::{litellm_headers, take_call_fields, Call};
 use super::chat::{bounded, serve_chat, Front, Served};
+use super::metering::{self, RequestFacts};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
 use crate::ingress::{self, anthropic};
@@ -51,8 +52,8 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     let mut call = Call::new(front.route());
     let _in_flight = gw.metrics.start();
     let result = async {
-        gw.auth.authenticate(&headers)?;
-        let mut body = read_json(
+        let caller = gw.auth.authenticate(&headers).await?;
+        let (mut body, body_len) = read_json_sized(
             &headers,
             body,
             gw.settings.max_body_bytes,
@@ -61,7 +62,21 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
         .await?;
         let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
         let request = front.to_chat(body)?;
-        serve_chat(&gw, front, &mut call, request, fields).await
+        let mock = fields.route.mock_response.is_some();
+        let facts = RequestFacts {
+            call_type: front.call_type(),
+            end_user: request.user.clone(),
+            tags: fields.route.tags.clone(),
+        };
+        let admission = metering::admit(
+            &gw,
+            &caller,
+            &request.model,
+            |model| metering::chat_worst_case(model, &request, body_len, mock),
+            facts,
+        )
+        .await?;
+        serve_chat(&gw, front, &mut call, request, fields, admission).await
     }
     .await;
     match result {
@@ -94,8 +109,8 @@ pub async fn embeddings(
     let mut call = Call::new("embeddings");
     let _in_flight = gw.metrics.start();
     let result = async {
-        gw.auth.authenticate(&headers)?;
-        let mut body = read_json(
+        let caller = gw.auth.authenticate(&headers).await?;
+        let (mut body, body_len) = read_json_sized(
             &headers,
             body,
             gw.settings.max_body_bytes,
@@ -107,11 +122,33 @@ pub async fn embeddings(
         if gw.router.serves(&request.model) {
             call.model_group = Some(request.model.clone());
         }
+        let facts = RequestFacts {
+            call_type: "aembedding",
+            end_user: request.user.clone(),
+            tags: fields.route.tags.clone(),
+        };
+        let admission = metering::admit(
+            &gw,
+            &caller,
+            &request.model,
+            |model| metering::worst_case_usd(model, body_len, Some(0)),
+            facts,
+        )
+        .await?;
         let started = Instant::now();
         let limit = fields.timeout.unwrap_or(gw.settings.request_timeout);
-        let routed = bounded(limit, gw.router.embedding(request, &fields)).await?;
+        let routed = match bounded(limit, gw.router.embedding(request, &fields)).await {
+            Ok(routed) => routed,
+            Err(e) => {
+                if let Some(admission) = admission {
+                    admission.settle(call.outcome(false)).await;
+                }
+                return Err(e);
+            }
+        };
         let upstream = started.elapsed();
         call.routed(&routed);
+        call.model = Some(routed.value.model.clone());
         call.tokens = routed.value.usage.as_ref().map(|u| (u.prompt_tokens, 0));
         call.cost = routed.value.cost;
         let body = serde_json::to_value(&routed.value).unwrap_or(Value::Null);
@@ -119,6 +156,10 @@ pub async fn embeddings(
         response
             .headers_mut()
             .extend(litellm_headers(&call, &routed, upstream));
+        if let Some(admission) = admission {
+            response.headers_mut().extend(admission.headers());
+            admission.settle(call.outcome(true)).await;
+        }
         Ok::<_, ApiError>(response)
     }
     .await;
@@ -138,7 +179,7 @@ pub async fn count_tokens(
     body: Body,
 ) -> Response {
     let result = async {
-        gw.auth.authenticate(&headers)?;
+        gw.auth.authenticate(&headers).await?;
         let body = read_json(
             &headers,
             body,
@@ -178,13 +219,17 @@ pub async fn count_tokens(
 
 /// `GET /v1/models`: the model groups, OpenAI's list shape.
 pub async fn models(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
-    if let Err(e) = gw.auth.authenticate(&headers) {
-        return e.into_response(Dialect::OpenAi);
-    }
+    let caller = match gw.auth.authenticate(&headers).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(Dialect::OpenAi),
+    };
+    // A key sees the models it may call.
+    let allowed = |id: &String| caller.key().is_none_or(|k| k.check_model(id).is_ok());
     let data: Vec<Value> = gw
         .router
         .listed_models()
         .into_iter()
+        .filter(allowed)
         .map(|id| json!({"id": id, "object": "model", "created": 1_677_610_602u64, "owned_by": "openai"}))
         .collect();
     json_response(StatusCode::OK, &json!({"object": "list", "data": data}))
@@ -192,7 +237,7 @@ pub async fn models(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Respo
 
 /// `GET /model/info`: each deployment (no keys).
 pub async fn model_info(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
-    if let Err(e) = gw.auth.authenticate(&headers) {
+    if let Err(e) = gw.auth.authenticate(&headers).await {
         return e.into_response(Dialect::OpenAi);
     }
     json_response(StatusCode::OK, &json!({"data": gw.router.deployments()}))
@@ -203,18 +248,40 @@ pub async fn liveliness() -> Response {
     json_response(StatusCode::OK, &json!("I'm alive!"))
 }
 
-/// `GET /health/readiness`: ready to serve (no store yet: issue 11 adds its state).
+/// `GET /health/readiness`: ready to serve, with the state of the key
+/// database and of the rate limiter's Redis. A database that is down is
+/// "degraded" (cached keys keep working); a Redis that is down under the
+/// fail-closed policy makes the gateway refuse keyed calls, so it is not
+/// ready (503).
 pub async fn readiness(State(gw): State<Arc<Gateway>>) -> Response {
-    json_response(
-        StatusCode::OK,
-        &json!({"status": "healthy", "db": "Not connected", "llmrelay_version": env!("CARGO_PKG_VERSION"),
-                "model_groups": gw.router.model_names().len()}),
-    )
+    let mut body = json!({"status": "healthy", "db": "Not connected",
+        "llmrelay_version": env!("CARGO_PKG_VERSION"),
+        "model_groups": gw.router.model_names().len()});
+    let mut status = StatusCode::OK;
+    if let Some(control) = gw.control() {
+        let health = control.health().await;
+        gw.metrics.set_dependencies(health);
+        body["db"] = json!(if health.database_up {
+            "connected"
+        } else {
+            "disconnected"
+        });
+        body["rate_limiter"] = json!(crate::control_plane::limiter_state(health.limiter));
+        if health.limiter == llmrelay_control::LimiterHealth::RedisDownFailClosed {
+            body["status"] = json!("unhealthy");
+            status = StatusCode::SERVICE_UNAVAILABLE;
+        } else if !health.database_up
+            || health.limiter == llmrelay_control::LimiterHealth::RedisDownLocalFallback
+        {
+            body["status"] = json!("degraded");
+        }
+    }
+    json_response(status, &body)
 }
 
 /// `GET /health`: one tiny completion per deployment.
 pub async fn health(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
-    if let Err(e) = gw.auth.authenticate(&headers) {
+    if let Err(e) = gw.auth.authenticate(&headers).await {
         return e.into_response(Dialect::OpenAi);
     }
     let (healthy, unhealthy) = gw.router.probe().await;
@@ -227,6 +294,9 @@ pub async fn health(State(gw): State<Arc<Gateway>>, headers: HeaderMap) -> Respo
 
 /// `GET /metrics`: Prometheus text.
 pub async fn metrics(State(gw): State<Arc<Gateway>>) -> Response {
+    if let Some(control) = gw.control() {
+        gw.metrics.set_dependencies(control.health().await);
+    }
     let text = gw.metrics.render(&gw.router.cooldowns());
     let mut response = Response::new(Body::from(text));
     response.headers_mut().insert(

@@ -119,7 +119,16 @@ pub async fn start_with(extra: &str, settings: impl FnOnce(Settings) -> Settings
         GatewayConfig::parse(&config_text(&openai, &anthropic, extra), "test.yaml").unwrap();
     let gateway = Gateway::new(&config, false, RequestLog::Off).unwrap();
     let adjusted = settings(gateway.settings().clone());
-    let gateway = Arc::new(gateway.with_settings(adjusted));
+    serve_on_loopback(gateway.with_settings(adjusted), openai, anthropic).await
+}
+
+/// Serves `gateway` on an ephemeral loopback port.
+async fn serve_on_loopback(
+    gateway: Gateway,
+    openai: FakeOpenAi,
+    anthropic: FakeAnthropic,
+) -> Harness {
+    let gateway = Arc::new(gateway);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -199,4 +208,25 @@ pub fn sse_events(text: &str) -> Vec<(String, String)> {
             (name, data)
         })
         .collect()
+}
+
+/// A gateway with virtual keys on `settings`' database (and Redis), with
+/// time from `clock`, plus `extra` YAML.
+pub async fn start_keyed(
+    extra: &str,
+    settings: llmrelay_gateway::ControlSettings,
+    clock: Arc<dyn llmrelay_control::Clock>,
+) -> Harness {
+    let openai = FakeOpenAi::start().await.unwrap();
+    let anthropic = FakeAnthropic::start().await.unwrap();
+    let config =
+        GatewayConfig::parse(&config_text(&openai, &anthropic, extra), "test.yaml").unwrap();
+    let control = llmrelay_gateway::ControlPlane::open_with_clock(&settings, clock)
+        .await
+        .unwrap();
+    let gateway = Gateway::new(&config, false, RequestLog::Off)
+        .unwrap()
+        .with_control(Arc::new(control))
+        .unwrap();
+    serve_on_loopback(gateway, openai, anthropic).await
 }
