@@ -94,7 +94,13 @@ pub fn serve(args: &ServeArgs) -> Result<String, String> {
             .and_then(|p| p.parent())
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        ControlSettings::from_config(&config, &dir, &args.port.to_string())
+        // The spend journal is per instance: named by port, or by process
+        // for an ephemeral port (two `--port 0` instances never share one).
+        let instance = match args.port {
+            0 => format!("pid{}", std::process::id()),
+            port => port.to_string(),
+        };
+        ControlSettings::from_config(&config, &dir, &instance)
     });
     runtime.block_on(async move {
         let (gateway, control) = match control {
