@@ -81,7 +81,7 @@ impl ControlSettings {
             .unwrap_or_else(|| default_sqlite.to_string_lossy().into_owned());
         ControlSettings {
             database,
-            redis_url: redis_url(router_settings).or_else(|| env("REDIS_URL")),
+            redis_url: redis_url(router_settings),
             redis_down: RedisDownPolicy::FailClosed,
             journal,
             cache: CachePolicy::default(),
@@ -113,8 +113,13 @@ impl ControlSettings {
     }
 }
 
-/// The Redis URL LiteLLM's router settings describe, if any.
-fn redis_url(settings: &Map<String, Value>) -> Option<String> {
+/// The Redis URL LiteLLM's router settings describe (`redis_url`, or
+/// `redis_host`/`redis_port`/`redis_password`), else `REDIS_URL`.
+pub fn redis_url(settings: &Map<String, Value>) -> Option<String> {
+    redis_url_in(settings).or_else(|| std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty()))
+}
+
+fn redis_url_in(settings: &Map<String, Value>) -> Option<String> {
     let text = |key: &str| match settings.get(key)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -296,15 +301,15 @@ mod tests {
     fn redis_url_from_litellm_router_settings() {
         let s = json!({"redis_host": "cache", "redis_port": 6380, "redis_password": "pw"});
         assert_eq!(
-            redis_url(s.as_object().unwrap_or(&Map::new())).as_deref(),
+            redis_url_in(s.as_object().unwrap_or(&Map::new())).as_deref(),
             Some("redis://:pw@cache:6380/")
         );
         let s = json!({"redis_host": "cache"});
         assert_eq!(
-            redis_url(s.as_object().unwrap_or(&Map::new())).as_deref(),
+            redis_url_in(s.as_object().unwrap_or(&Map::new())).as_deref(),
             Some("redis://cache:6379/")
         );
-        assert_eq!(redis_url(&Map::new()), None);
+        assert_eq!(redis_url_in(&Map::new()), None);
     }
 
     #[test]

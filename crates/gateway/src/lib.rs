@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod request_log;
 pub mod routing;
 mod server;
+pub mod shared_state;
 
 pub use config::{ConfigError, GatewayConfig};
 pub use control_plane::{ControlPlane, ControlSettings};

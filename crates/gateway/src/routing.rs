@@ -48,6 +48,7 @@ impl ModelRouter {
         model_list: &[Value],
         router_settings: &Map<String, Value>,
         passthrough: bool,
+        state: Option<std::sync::Arc<dyn llmrelay_router::RouterState>>,
     ) -> Result<(ModelRouter, Vec<String>), String> {
         let mut list = model_list.to_vec();
         if passthrough && list.is_empty() {
@@ -58,10 +59,11 @@ impl ModelRouter {
             "router_settings": router_settings,
         }))
         .map_err(|e| e.to_string())?;
-        let router = Router::builder(config)
-            .client(client.clone())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let mut builder = Router::builder(config).client(client.clone());
+        if let Some(state) = state {
+            builder = builder.state(state);
+        }
+        let router = builder.build().map_err(|e| e.to_string())?;
         let names = router.model_names();
         let warnings = warnings
             .into_iter()
@@ -323,6 +325,7 @@ mod tests {
             list.as_array().unwrap(),
             &Map::new(),
             passthrough,
+            None,
         )
         .unwrap()
         .0

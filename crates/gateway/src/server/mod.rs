@@ -22,10 +22,11 @@ use tokio::net::TcpListener;
 use crate::api_error::{ApiError, Dialect};
 use crate::auth::Authenticator;
 use crate::config::GatewayConfig;
-use crate::control_plane::{ControlPlane, REDIS_SETTINGS};
+use crate::control_plane::{redis_url, ControlPlane, REDIS_SETTINGS};
 use crate::metrics::Metrics;
 use crate::request_log::RequestLog;
 use crate::routing::ModelRouter;
+use crate::shared_state::SharedRouterState;
 
 /// How the gateway answers, beyond the config file.
 #[derive(Debug, Clone)]
@@ -66,6 +67,8 @@ pub struct Gateway {
     log: RequestLog,
     settings: Settings,
     warnings: Vec<String>,
+    /// Router cooldowns shared through Redis, when Redis is configured.
+    shared_state: Option<Arc<SharedRouterState>>,
 }
 
 /// Why the gateway would not start.
@@ -101,8 +104,11 @@ impl Gateway {
                 .map_or(Duration::from_secs(120), Duration::from_secs_f64),
             ..llmrelay::ClientConfig::default()
         });
+        // With Redis, cooldowns are shared by every instance.
+        let shared_state = redis_url(&config.router_settings)
+            .map(|url| Arc::new(SharedRouterState::new(&url, "llmrelay")));
         let mut router_settings = config.router_settings.clone();
-        // Redis settings configure the control plane's shared limits.
+        // Redis settings configure shared state, not the router's choices.
         for key in REDIS_SETTINGS {
             router_settings.remove(*key);
         }
@@ -111,9 +117,16 @@ impl Gateway {
                 .entry("num_retries")
                 .or_insert_with(|| serde_json::json!(n));
         }
-        let (router, warnings) =
-            ModelRouter::new(client, &config.model_list, &router_settings, passthrough)
-                .map_err(StartError::Models)?;
+        let (router, warnings) = ModelRouter::new(
+            client,
+            &config.model_list,
+            &router_settings,
+            passthrough,
+            shared_state
+                .clone()
+                .map(|s| s as Arc<dyn llmrelay_router::RouterState>),
+        )
+        .map_err(StartError::Models)?;
         let auth = match &config.general_settings.master_key {
             Some(key) if !key.is_empty() => Authenticator::MasterKey(key.clone()),
             _ => Authenticator::Open,
@@ -136,7 +149,13 @@ impl Gateway {
             log,
             settings,
             warnings,
+            shared_state,
         })
+    }
+
+    /// The router state shared through Redis, when Redis is configured.
+    pub fn shared_state(&self) -> Option<&Arc<SharedRouterState>> {
+        self.shared_state.as_ref()
     }
 
     /// Turns on virtual keys, budgets, limits and spend over `control`
@@ -277,6 +296,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = gateway.settings.shutdown_grace;
+    if let Some(shared) = &gateway.shared_state {
+        shared.start();
+    }
     let (signalled_tx, mut signalled_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, gateway.app()).with_graceful_shutdown(async move {
         shutdown.await;

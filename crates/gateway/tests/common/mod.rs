@@ -123,7 +123,7 @@ pub async fn start_with(extra: &str, settings: impl FnOnce(Settings) -> Settings
 }
 
 /// Serves `gateway` on an ephemeral loopback port.
-async fn serve_on_loopback(
+pub async fn serve_on_loopback(
     gateway: Gateway,
     openai: FakeOpenAi,
     anthropic: FakeAnthropic,
