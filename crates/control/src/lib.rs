@@ -17,6 +17,7 @@ mod auth;
 mod clock;
 mod duration;
 mod error;
+mod journal;
 mod limits;
 mod records;
 mod spend;

@@ -1,22 +1,24 @@
 //! Spend log rows (LiteLLM's `LiteLLM_SpendLogs`), journalled then written in
-//! batches. `record` returns once the row is in the local journal and the
-//! journal is fsync'd (group commit: one fsync per batch of concurrent
-//! callers); a background task inserts journalled rows into the database in
-//! batches and truncates the journal once they are in. On open, whatever the
-//! journal still holds (a crash, a database outage) is replayed; inserts are
-//! `ON CONFLICT (request_id) DO NOTHING`, so replaying twice is harmless.
+//! batches. `record` returns once the row is written to the local journal
+//! (see `journal.rs`), and, with `fsync_each_batch`, once the journal is
+//! fsync'd (group commit: one fsync per batch of concurrent callers). A
+//! background task inserts journalled rows into the database in batches and
+//! deletes the journal segment that held them once they are in. On open,
+//! whatever the journal still holds (a crash, a database outage) is
+//! replayed; inserts are `ON CONFLICT (request_id) DO NOTHING`, so replaying
+//! twice is harmless.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row};
-use tokio::fs::{File, OpenOptions};
-use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::error::ControlError;
+use crate::journal::Journal;
 use crate::store::Store;
 
 /// One request's spend, with LiteLLM_SpendLogs' columns (its camelCase
@@ -79,10 +81,10 @@ pub struct SpendLogConfig {
     /// ...or this long after the first one.
     pub flush_every: Duration,
     /// fdatasync the journal before acknowledging each batch (a row survives
-    /// a power cut). Off, a row is acknowledged once written to the OS (it
-    /// survives SIGKILL, OOM kills and panics, not a power cut) and the
-    /// journal is synced when rows move to the database: one fsync per batch
-    /// instead of ~0.2-4 ms on every request's path.
+    /// a power cut). Off, a row is acknowledged once written to the OS by the
+    /// recording task (it survives SIGKILL, OOM kills and panics, not a power
+    /// cut) and the journal is synced when its segment is rotated for the
+    /// database: ~20 µs instead of ~0.2-4 ms on every request's path.
     pub fsync_each_batch: bool,
 }
 
@@ -98,16 +100,21 @@ impl SpendLogConfig {
     }
 }
 
-enum Command {
-    Record(Box<SpendRow>, oneshot::Sender<Result<(), String>>),
-    Flush(oneshot::Sender<Result<(), String>>),
+/// A recorded row, already in the journal, for the writer to store; with a
+/// channel to answer once the journal is synced (when syncing per batch).
+struct Recorded {
+    row: Box<SpendRow>,
+    synced: Option<oneshot::Sender<Result<(), String>>>,
 }
 
 /// The spend writer. Dropping it stops the writer without flushing (what a
 /// crash does); call [`SpendLog::shutdown`] on SIGTERM.
 #[derive(Debug)]
 pub struct SpendLog {
-    tx: mpsc::Sender<Command>,
+    journal: Arc<Journal>,
+    rows: mpsc::UnboundedSender<Recorded>,
+    flushes: mpsc::UnboundedSender<oneshot::Sender<Result<(), String>>>,
+    fsync_each_batch: bool,
     task: JoinHandle<()>,
 }
 
@@ -120,41 +127,70 @@ impl Drop for SpendLog {
 impl SpendLog {
     /// Replays the journal into `store`, then starts the writer.
     pub async fn open(store: Store, config: SpendLogConfig) -> Result<Self, ControlError> {
-        let replayed = read_journal(&config.journal).await?;
+        let (journal, replayed, mut leftovers) = Journal::open(&config.journal)?;
         if !replayed.is_empty() {
             tracing::info!(rows = replayed.len(), "replaying spend journal");
             insert_rows(&store, &replayed).await?;
         }
-        let journal = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&config.journal)
-            .await?;
-        journal.set_len(0).await?;
-        journal.sync_all().await?;
-        let (tx, rx) = mpsc::channel(4096);
-        let task = tokio::spawn(run_writer(store, config, journal, rx));
-        Ok(Self { tx, task })
+        Journal::discard(&mut leftovers)?;
+        let journal = Arc::new(journal);
+        let (rows, rows_rx) = mpsc::unbounded_channel();
+        let (flushes, flushes_rx) = mpsc::unbounded_channel();
+        let fsync_each_batch = config.fsync_each_batch;
+        let task = tokio::spawn(run_writer(
+            store,
+            config,
+            Arc::clone(&journal),
+            rows_rx,
+            flushes_rx,
+        ));
+        Ok(Self {
+            journal,
+            rows,
+            flushes,
+            fsync_each_batch,
+            task,
+        })
     }
 
-    /// Journals `row` durably; the database insert follows in a batch.
+    /// Journals `row`: written to the journal by this task before it returns
+    /// (and synced to disk first when `fsync_each_batch`); the database
+    /// insert follows in a batch.
     pub async fn record(&self, row: SpendRow) -> Result<(), ControlError> {
-        let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Command::Record(Box::new(row), done))
-            .await
-            .map_err(|_| ControlError::SpendWriterStopped)?;
-        wait.await
-            .map_err(|_| ControlError::SpendWriterStopped)?
-            .map_err(|e| ControlError::Journal(std::io::Error::other(e)))
+        let mut line = serde_json::to_vec(&row).map_err(|e| {
+            ControlError::Journal(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        })?;
+        line.push(b'\n');
+        let (synced, wait) = if self.fsync_each_batch {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        let recorded = Recorded {
+            row: Box::new(row),
+            synced,
+        };
+        // Queued under the journal's lock: a rotation never misses a row.
+        let queued = self
+            .journal
+            .append(&line, || self.rows.send(recorded).is_ok())?;
+        if !queued {
+            return Err(ControlError::SpendWriterStopped);
+        }
+        if let Some(wait) = wait {
+            wait.await
+                .map_err(|_| ControlError::SpendWriterStopped)?
+                .map_err(|e| ControlError::Journal(std::io::Error::other(e)))?;
+        }
+        Ok(())
     }
 
     /// Inserts everything journalled so far into the database.
     pub async fn flush(&self) -> Result<(), ControlError> {
         let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Command::Flush(done))
-            .await
+        self.flushes
+            .send(done)
             .map_err(|_| ControlError::SpendWriterStopped)?;
         wait.await
             .map_err(|_| ControlError::SpendWriterStopped)?
@@ -167,112 +203,113 @@ impl SpendLog {
     }
 }
 
-async fn read_journal(path: &Path) -> Result<Vec<SpendRow>, ControlError> {
-    let text = match tokio::fs::read_to_string(path).await {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
-    // A torn last line (killed mid-write) was never acknowledged: skip it.
-    Ok(text
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect())
+/// What the writer holds: rows journalled but not stored yet, and the
+/// rotated segments that hold them.
+struct Pending {
+    rows: Vec<SpendRow>,
+    segments: Vec<PathBuf>,
 }
 
 async fn run_writer(
     store: Store,
     config: SpendLogConfig,
-    mut journal: File,
-    mut rx: mpsc::Receiver<Command>,
+    journal: Arc<Journal>,
+    mut rows: mpsc::UnboundedReceiver<Recorded>,
+    mut flushes: mpsc::UnboundedReceiver<oneshot::Sender<Result<(), String>>>,
 ) {
-    let mut pending: Vec<SpendRow> = Vec::new();
+    let mut pending = Pending {
+        rows: Vec::new(),
+        segments: Vec::new(),
+    };
     let mut deadline: Option<tokio::time::Instant> = None;
     loop {
-        let first = match deadline {
-            Some(at) => match tokio::time::timeout_at(at, rx.recv()).await {
-                Ok(c) => c,
-                Err(_) => {
-                    if insert_and_truncate(&store, &mut journal, &mut pending)
-                        .await
-                        .is_err()
-                    {
-                        // Keep the rows journalled; try again one period later.
-                        deadline = Some(tokio::time::Instant::now() + config.flush_every);
-                    } else {
-                        deadline = None;
-                    }
-                    continue;
-                }
-            },
-            None => rx.recv().await,
+        let due = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
         };
-        let Some(first) = first else { return };
-        // Group commit: take whatever else is queued, then one write + fsync.
-        let mut batch = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            batch.push(more);
-        }
-        let mut text = String::new();
-        let mut acks = Vec::new();
-        let mut flushes = Vec::new();
-        for cmd in batch {
-            match cmd {
-                Command::Record(row, ack) => {
-                    if let Ok(line) = serde_json::to_string(&row) {
-                        text.push_str(&line);
-                        text.push('\n');
-                    }
-                    pending.push(*row);
-                    acks.push(ack);
+        tokio::select! {
+            recorded = rows.recv() => {
+                let Some(first) = recorded else { return };
+                // Group commit: whatever else is queued, then one sync.
+                let mut batch = vec![first];
+                while let Ok(more) = rows.try_recv() {
+                    batch.push(more);
                 }
-                Command::Flush(ack) => flushes.push(ack),
+                let mut acks = Vec::new();
+                for r in batch {
+                    pending.rows.push(*r.row);
+                    acks.extend(r.synced);
+                }
+                if !acks.is_empty() {
+                    let synced = journal.sync().map_err(|e| e.to_string());
+                    for ack in acks {
+                        let _ = ack.send(synced.clone());
+                    }
+                }
+                if deadline.is_none() {
+                    deadline = Some(tokio::time::Instant::now() + config.flush_every);
+                }
+                if pending.rows.len() >= config.batch_rows {
+                    deadline = store_pending(&store, &journal, &mut rows, &mut pending, &config).await.err();
+                }
             }
-        }
-        let written = async {
-            journal.write_all(text.as_bytes()).await?;
-            // tokio's File buffers: flush hands the bytes to the OS.
-            journal.flush().await?;
-            if config.fsync_each_batch {
-                journal.sync_data().await?;
+            flush = flushes.recv() => {
+                let Some(ack) = flush else { return };
+                let result = store_pending(&store, &journal, &mut rows, &mut pending, &config).await;
+                deadline = result.err();
+                let _ = ack.send(match deadline {
+                    None => Ok(()),
+                    Some(_) => Err("the database did not take the spend rows; they stay journalled".into()),
+                });
             }
-            Ok::<(), std::io::Error>(())
-        }
-        .await
-        .map_err(|e| e.to_string());
-        for ack in acks {
-            let _ = ack.send(written.clone());
-        }
-        if !pending.is_empty() && deadline.is_none() {
-            deadline = Some(tokio::time::Instant::now() + config.flush_every);
-        }
-        if pending.len() >= config.batch_rows || !flushes.is_empty() {
-            let result = insert_and_truncate(&store, &mut journal, &mut pending)
-                .await
-                .map_err(|e| e.to_string());
-            if result.is_ok() {
-                deadline = None;
-            }
-            for ack in flushes {
-                let _ = ack.send(result.clone());
+            () = due => {
+                deadline = store_pending(&store, &journal, &mut rows, &mut pending, &config).await.err();
             }
         }
     }
 }
 
-async fn insert_and_truncate(
+/// Rotates the journal, inserts every pending row, and deletes the rotated
+/// segments once the rows are in. On failure the rows stay pending (and on
+/// disk) and the error is the time to try again.
+async fn store_pending(
     store: &Store,
-    journal: &mut File,
-    pending: &mut Vec<SpendRow>,
-) -> Result<(), ControlError> {
-    if pending.is_empty() {
-        return Ok(());
+    journal: &Journal,
+    queue: &mut mpsc::UnboundedReceiver<Recorded>,
+    pending: &mut Pending,
+    config: &SpendLogConfig,
+) -> Result<(), tokio::time::Instant> {
+    let retry = || tokio::time::Instant::now() + config.flush_every;
+    let mut acks = Vec::new();
+    let rotated = journal.rotate(|| {
+        while let Ok(r) = queue.try_recv() {
+            pending.rows.push(*r.row);
+            acks.extend(r.synced);
+        }
+    });
+    // Rows taken off the queue by the rotation are in the synced old segment.
+    for ack in acks {
+        let _ = ack.send(rotated.as_ref().map(|_| ()).map_err(|e| e.to_string()));
     }
-    insert_rows(store, pending).await?;
-    // Every journalled row is now in the database: the journal can go.
-    journal.set_len(0).await?;
-    journal.sync_all().await?;
-    pending.clear();
+    match rotated {
+        Ok(old) => pending.segments.push(old),
+        Err(e) => {
+            tracing::warn!(error = %e, "spend journal rotation failed");
+            return Err(retry());
+        }
+    }
+    if !pending.rows.is_empty() {
+        if let Err(e) = insert_rows(store, &pending.rows).await {
+            tracing::warn!(error = %e, rows = pending.rows.len(), "spend rows not stored yet; kept in the journal");
+            return Err(retry());
+        }
+        pending.rows.clear();
+    }
+    if let Err(e) = Journal::discard(&mut pending.segments) {
+        tracing::warn!(error = %e, "stored spend segments could not be deleted (a replay is harmless)");
+    }
     Ok(())
 }
 
