@@ -150,43 +150,48 @@ impl ModelRouter {
         counts.into_iter().collect()
     }
 
-    /// One one-token completion per model group through the router, without
-    /// retries or fallbacks (LiteLLM's `/health` probes each deployment; the
-    /// router does not expose per-deployment call options, so a group with
-    /// several deployments is probed on the one the router picks):
-    /// (healthy, unhealthy) entries, failures with the SDK's redacted message.
+    /// LiteLLM's `/health`: every deployment called once, directly (no
+    /// routing, retries or fallbacks), with its own credentials: a one-token
+    /// completion, or a one-word embedding for embedding models. Wildcard
+    /// deployments stand for many models and are skipped. Returns
+    /// (healthy, unhealthy) entries; failures carry the SDK's redacted message.
     pub async fn probe(&self) -> (Vec<Value>, Vec<Value>) {
-        // A `*` pattern stands for many models: there is no one model to probe.
-        let groups = self.names.iter().filter(|name| !name.contains('*'));
-        let checks = groups.map(|group| async move {
-            let picked = self
-                .router
-                .get_available_deployment(group, &RouteOptions::default())
-                .map(|d| {
-                    (
-                        d.id().to_string(),
-                        d.model().to_string(),
-                        d.api_base().map(str::to_string),
-                    )
-                });
-            let mut request =
-                ChatRequest::new(group.clone(), vec![llmrelay::Message::user("ping")]);
-            request.max_tokens = Some(1);
-            let route = RouteOptions {
-                num_retries: Some(0),
-                disable_fallbacks: true,
-                ..RouteOptions::default()
-            };
-            let call = self.router.completion(request, &route);
-            let result = match tokio::time::timeout(Duration::from_secs(10), call).await {
-                Ok(result) => result.map(|_| ()).map_err(|e| e.to_string()),
-                Err(_) => Err("no answer within 10 s".to_string()),
-            };
-            let (id, model, api_base) = picked.unwrap_or_default();
-            let entry =
-                json!({"model_name": group, "model": model, "model_id": id, "api_base": api_base});
-            (entry, result.err())
-        });
+        let checks = self
+            .router
+            .model_list()
+            .iter()
+            .filter(|d| !d.model_name().contains('*') && !d.model().contains('*'))
+            .map(|d| async move {
+                let mut options = d.config().litellm_params.call.clone();
+                options.num_retries = Some(0);
+                let model = d.model().to_string();
+                let embedding = llmrelay::get_model_info(&model)
+                    .ok()
+                    .and_then(|info| {
+                        info.get("mode")
+                            .and_then(Value::as_str)
+                            .map(|m| m == "embedding")
+                    })
+                    .unwrap_or(false);
+                let call = async {
+                    if embedding {
+                        let request = EmbeddingRequest::new(model.clone(), vec!["ping".into()]);
+                        self.client.embedding(request, &options).await.map(|_| ())
+                    } else {
+                        let mut request =
+                            ChatRequest::new(model.clone(), vec![llmrelay::Message::user("ping")]);
+                        request.max_tokens = Some(1);
+                        self.client.completion(request, &options).await.map(|_| ())
+                    }
+                };
+                let result = match tokio::time::timeout(Duration::from_secs(10), call).await {
+                    Ok(result) => result.map_err(|e| e.to_string()),
+                    Err(_) => Err("no answer within 10 s".to_string()),
+                };
+                let entry = json!({"model_name": d.model_name(), "model": model,
+                                   "model_id": d.id(), "api_base": d.api_base()});
+                (entry, result.err())
+            });
         let mut healthy = Vec::new();
         let mut unhealthy = Vec::new();
         for (mut entry, error) in futures_util::future::join_all(checks).await {

@@ -268,6 +268,21 @@ async fn models_model_info_and_health_probes() {
     assert_eq!(health["unhealthy_count"], 1, "{health}");
     assert_eq!(health["unhealthy_endpoints"][0]["model_name"], "claude");
     assert!(!health.to_string().contains(UPSTREAM_KEY));
+    // Each deployment is called as what it is: the embedding model embeds.
+    let paths: Vec<String> = gw
+        .openai
+        .requests()
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("/embeddings")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().any(|p| p.ends_with("/chat/completions")),
+        "{paths:?}"
+    );
 }
 
 #[tokio::test]
