@@ -253,3 +253,61 @@ async fn expired_blocked_and_wrong_model_keys_are_refused() {
         matches!(err, AuthError::BudgetExceeded { max_budget, request, .. } if max_budget == 0.5 && request == 1.0)
     );
 }
+
+/// A hold whose request never settles (its instance was killed) is given
+/// back once it expires; if the request settles after all, its cost counts
+/// and its hold is not given back twice.
+async fn expired_holds_are_released_once(store: Store, clock: Arc<llmrelay_control::ManualClock>) {
+    let store = store.with_hold_ttl_ms(60_000);
+    let key = store
+        .generate_key(GenerateKey {
+            limits: Limits {
+                max_budget: Some(1.0),
+                ..Limits::default()
+            },
+            ..GenerateKey::default()
+        })
+        .await
+        .unwrap();
+    let token = key.record.token.clone();
+    let lost = store.reserve(&token, None, None, 0.6).await.unwrap();
+    assert!(store.reserve(&token, None, None, 0.6).await.is_err());
+    assert_eq!(
+        store.release_expired_holds().await.unwrap(),
+        0,
+        "not expired yet"
+    );
+    clock.advance_ms(60_001);
+    assert_eq!(store.release_expired_holds().await.unwrap(), 1);
+    assert_eq!(store.key_info(&token).await.unwrap().spend.reserved, 0.0);
+    let fits = store.reserve(&token, None, None, 0.6).await.unwrap();
+    store.settle(lost, 0.1).await.unwrap();
+    let info = store.key_info(&token).await.unwrap();
+    assert!((info.spend.reserved - 0.6).abs() < 1e-9, "{:?}", info.spend);
+    assert!((info.spend.spend - 0.1).abs() < 1e-9, "{:?}", info.spend);
+    store.settle(fits, 0.2).await.unwrap();
+    let info = store.key_info(&token).await.unwrap();
+    assert!(info.spend.reserved.abs() < 1e-9 && (info.spend.spend - 0.3).abs() < 1e-9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_holds_are_released_once_sqlite() {
+    let dir = TempDir::new();
+    let clock = manual_clock(1_700_000_000_000);
+    let store = sqlite(&dir, clock.clone() as Arc<dyn Clock>).await;
+    expired_holds_are_released_once(store, clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_holds_are_released_once_postgres() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    let clock = manual_clock(1_700_000_000_000);
+    let store = Store::open(&url, clock.clone() as Arc<dyn Clock>)
+        .await
+        .unwrap();
+    expired_holds_are_released_once(store.clone(), clock).await;
+    store.close().await;
+    drop_postgres(&url).await;
+}

@@ -269,8 +269,9 @@ impl ControlPlane {
     }
 }
 
-/// Resets budgets whose period ended, every `every` (reservations also reset
-/// lazily, so a missed tick only delays what `/key/info` shows).
+/// Resets budgets whose period ended and gives back expired holds, every
+/// `every` (reservations also reset lazily, so a missed tick only delays what
+/// `/key/info` shows).
 async fn reset_budgets(store: Store, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -278,6 +279,10 @@ async fn reset_budgets(store: Store, every: Duration) {
         tick.tick().await;
         if let Err(e) = store.reset_due_budgets().await {
             eprintln!("llmrelay: budget reset failed: {e}");
+        }
+        // Holds of calls that never settled (an instance killed mid-call).
+        if let Err(e) = store.release_expired_holds().await {
+            eprintln!("llmrelay: releasing expired budget holds failed: {e}");
         }
     }
 }

@@ -16,6 +16,8 @@ use crate::error::{AuthError, ControlError, Scope};
 pub struct Reservation {
     holds: Vec<(Scope, String)>,
     nanos: i64,
+    /// The hold rows' id (None when nothing is held).
+    hold_id: Option<String>,
 }
 
 impl Reservation {
@@ -25,7 +27,11 @@ impl Reservation {
         let mut holds = vec![(Scope::Key, token.to_owned())];
         holds.extend(team_id.map(|t| (Scope::Team, t.to_owned())));
         holds.extend(user_id.map(|u| (Scope::User, u.to_owned())));
-        Reservation { holds, nanos: 0 }
+        Reservation {
+            holds,
+            nanos: 0,
+            hold_id: None,
+        }
     }
 
     /// The amount held, in USD.
@@ -64,6 +70,11 @@ impl Store {
         }
         let unavailable = |e: sqlx::Error| AuthError::Unavailable(format!("database: {e}"));
         let now = self.now_ms();
+        let hold_id = if nanos > 0 {
+            Some(super::keys::random_hex(16).map_err(|e| AuthError::Unavailable(e.to_string()))?)
+        } else {
+            None
+        };
         let mut tx = self.pool().begin().await.map_err(unavailable)?;
         // Always key, team, user: one lock order for every transaction, so
         // PostgreSQL never deadlocks two reservations.
@@ -109,13 +120,33 @@ impl Store {
                     max_budget: from_nanos(get("max_budget_nanos")),
                 });
             }
+            if let Some(hold_id) = &hold_id {
+                sqlx::query::<Any>(
+                    "INSERT INTO llmrelay_holds (hold_id, scope, record_id, nanos, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(hold_id.clone())
+                .bind(scope.as_str())
+                .bind(id.clone())
+                .bind(nanos)
+                .bind(now.saturating_add(self.hold_ttl_ms()))
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+            }
         }
         tx.commit().await.map_err(unavailable)?;
-        Ok(Reservation { holds, nanos })
+        Ok(Reservation {
+            holds,
+            nanos,
+            hold_id,
+        })
     }
 
     /// Releases `reservation` and adds `real_cost_usd` to the same budgets.
-    /// Use a cost of 0 for a request that failed before any tokens.
+    /// Use a cost of 0 for a request that failed before any tokens. A hold
+    /// that expired meanwhile (see [`Store::release_expired_holds`]) was
+    /// already given back: only the cost is added.
     pub async fn settle(
         &self,
         reservation: Reservation,
@@ -124,12 +155,23 @@ impl Store {
         let cost = to_nanos(real_cost_usd.max(0.0));
         let mut tx = self.pool().begin().await?;
         for (scope, id) in &reservation.holds {
+            let held = match &reservation.hold_id {
+                Some(hold_id) => sqlx::query::<Any>(
+                    "DELETE FROM llmrelay_holds WHERE hold_id = $1 AND scope = $2 RETURNING nanos",
+                )
+                .bind(hold_id.clone())
+                .bind(scope.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map_or(0, |row| row.try_get::<i64, _>("nanos").unwrap_or(0)),
+                None => 0,
+            };
             let (table, id_col) = table(*scope);
             sqlx::query::<Any>(&format!(
                 "UPDATE {table} SET reserved_nanos = reserved_nanos - $1, spend_nanos = spend_nanos + $2 \
                  WHERE {id_col} = $3"
             ))
-            .bind(reservation.nanos)
+            .bind(held)
             .bind(cost)
             .bind(id.clone())
             .execute(&mut *tx)
@@ -137,6 +179,37 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Gives back holds older than the hold lifetime (their request never
+    /// settled: its instance was killed); returns how many hold rows were
+    /// released. Run it periodically, beside [`Store::reset_due_budgets`].
+    pub async fn release_expired_holds(&self) -> Result<u64, ControlError> {
+        let mut tx = self.pool().begin().await?;
+        let expired = sqlx::query::<Any>(
+            "DELETE FROM llmrelay_holds WHERE expires_at <= $1 RETURNING scope, record_id, nanos",
+        )
+        .bind(self.now_ms())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &expired {
+            let scope: String = row.try_get("scope")?;
+            let scope = match scope.as_str() {
+                "team" => Scope::Team,
+                "user" => Scope::User,
+                _ => Scope::Key,
+            };
+            let (table, id_col) = table(scope);
+            sqlx::query::<Any>(&format!(
+                "UPDATE {table} SET reserved_nanos = reserved_nanos - $1 WHERE {id_col} = $2"
+            ))
+            .bind(row.try_get::<i64, _>("nanos")?)
+            .bind(row.try_get::<String, _>("record_id")?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(expired.len() as u64)
     }
 
     /// Resets every budget whose `budget_reset_at` has passed and schedules

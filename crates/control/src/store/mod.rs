@@ -36,7 +36,10 @@ pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
     clock: Arc<dyn Clock>,
+    hold_ttl_ms: i64,
 }
+
+const DEFAULT_HOLD_TTL_MS: i64 = 3_600_000;
 
 /// SHA-256 hex of a plain key: the only form a key is stored or looked up in
 /// (LiteLLM hashes `sk-...` keys the same way).
@@ -95,7 +98,20 @@ impl Store {
             pool,
             dialect,
             clock,
+            hold_ttl_ms: DEFAULT_HOLD_TTL_MS,
         })
+    }
+
+    /// How long a budget hold may stay unsettled before
+    /// [`Store::release_expired_holds`] gives it back (default one hour:
+    /// longer than any call the gateway lets run).
+    pub fn with_hold_ttl_ms(mut self, ttl_ms: i64) -> Self {
+        self.hold_ttl_ms = ttl_ms.max(1);
+        self
+    }
+
+    pub(crate) fn hold_ttl_ms(&self) -> i64 {
+        self.hold_ttl_ms
     }
 
     /// The database kind.
@@ -133,8 +149,15 @@ fn migrator() -> Migrator {
         Cow::Borrowed(include_str!("../../migrations/0001_init.sql")),
         false,
     );
+    let holds = Migration::new(
+        2,
+        Cow::Borrowed("holds"),
+        MigrationType::Simple,
+        Cow::Borrowed(include_str!("../../migrations/0002_holds.sql")),
+        false,
+    );
     Migrator {
-        migrations: Cow::Owned(vec![init]),
+        migrations: Cow::Owned(vec![init, holds]),
         ..Migrator::DEFAULT
     }
 }
