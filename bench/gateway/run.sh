@@ -59,7 +59,9 @@ if [ "${SKIP_LITELLM:-0}" != 1 ]; then
   proxy="${LITELLM_PROXY:-bench/out/proxy-venv/bin/litellm}"
   if [ ! -x "$proxy" ]; then
     python3 -m venv bench/out/proxy-venv
-    bench/out/proxy-venv/bin/pip install --quiet "litellm[proxy]==1.110.2"
+    # litellm[proxy]==1.110.2 needs litellm-proxy==1.110.2, which PyPI does
+    # not have; 1.108.7 is the newest proxy that installs (and PRODUCT.md's).
+    bench/out/proxy-venv/bin/pip install --quiet "litellm[proxy]==1.108.7"
   fi
   export LITELLM_LOCAL_MODEL_COST_MAP=True
   start_json=$(python3 bench/gateway/startup.py "$litellm_port" "$plain" sk-bench-master -- \

@@ -328,13 +328,17 @@ impl Streaming {
                     }
                     if let Some(u) = &chunk.usage {
                         self.call.tokens = Some((u.prompt_tokens, u.completion_tokens));
-                        self.call.cost = llmrelay::cost_per_token(
-                            &chunk.model,
-                            &u.to_billing(),
-                            ServiceTier::Standard,
-                        )
-                        .ok()
-                        .map(|c| c.total());
+                        // The SDK prices the usage chunk (custom prices
+                        // included); the catalog is the fallback.
+                        self.call.cost = chunk.cost.or_else(|| {
+                            llmrelay::cost_per_token(
+                                &chunk.model,
+                                &u.to_billing(),
+                                ServiceTier::Standard,
+                            )
+                            .ok()
+                            .map(|c| c.total())
+                        });
                     }
                     self.encoder.chunk(&chunk)
                 }
