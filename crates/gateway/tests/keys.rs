@@ -661,3 +661,33 @@ async fn redis_stopping_mid_run_applies_the_declared_policy() {
         assert_eq!(chat_status(&h, MASTER_KEY).await, 200);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_cut_mid_way_is_charged_for_what_it_streamed() {
+    use llmrelay_testkit::{ApiError as UpstreamError, Reply};
+    let dir = TempDir::new();
+    let h = start_keyed("", sqlite_settings(&dir), system_clock()).await;
+    let key = new_key(&h, json!({"max_budget": 10.0})).await;
+    h.openai.push(
+        Reply::content("one two three four five six seven eight nine ten")
+            .split_into(10)
+            .error_after(4, UpstreamError::server_error()),
+    );
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", h.base()))
+        .bearer_auth(&key)
+        .json(&common::chat("gpt-4o", true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("\"error\""), "{text}");
+    let rows = spend_rows(&h).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["status"], "failure");
+    assert!(rows[0]["spend"].as_f64().unwrap() > 0.0, "{}", rows[0]);
+    let (_, info, _) = call(&h, MASTER_KEY, "GET", &format!("/key/info?key={key}"), None).await;
+    assert_eq!(info["info"]["reserved"].as_f64(), Some(0.0), "{info}");
+    assert!(info["info"]["spend"].as_f64().unwrap() > 0.0, "{info}");
+}

@@ -365,8 +365,19 @@ impl Streaming {
     /// client that saw the end of the stream has its spend journalled.
     async fn settle(&mut self, success: bool) {
         if let Some(admission) = self.admission.take() {
-            admission.settle(self.call.outcome(success)).await;
+            admission.settle(self.outcome(success)).await;
         }
+    }
+
+    /// The call's outcome; a stream that ended without its usage chunk (an
+    /// upstream error mid-stream, a client that left) is charged for the
+    /// content it streamed.
+    fn outcome(&self, success: bool) -> super::metering::Outcome {
+        let mut outcome = self.call.outcome(success);
+        if outcome.cost.is_none() && self.streamed_chars > 0 {
+            outcome.cost = streamed_cost(&outcome.model, self.streamed_chars);
+        }
+        outcome
     }
 }
 
@@ -375,11 +386,7 @@ impl Drop for Streaming {
         // Dropped before its end: the client went away mid-stream.
         self.finish("cancelled");
         if let Some(admission) = self.admission.take() {
-            let mut outcome = self.call.outcome(false);
-            if outcome.cost.is_none() {
-                // No usage arrived: charge the content streamed so far.
-                outcome.cost = streamed_cost(&outcome.model, self.streamed_chars);
-            }
+            let outcome = self.outcome(false);
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(admission.settle(outcome));
             }
