@@ -18,6 +18,45 @@ pub(crate) struct Meta {
     pub provider: Option<String>,
     /// The API base given for the call.
     pub api_base: Option<String>,
+    /// How the router (or the plain call's fallbacks) got the answer.
+    pub route: Option<Box<RouteFacts>>,
+}
+
+/// What `_hidden_params` says about routing, with LiteLLM's keys: the
+/// deployment's `model_id`, and in `additional_headers` the
+/// `x-litellm-model-group`, `x-litellm-attempted-retries` and
+/// `x-litellm-attempted-fallbacks` its proxy sends as headers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RouteFacts {
+    /// `model_info.id` of the deployment (a `Router` call only).
+    pub model_id: Option<String>,
+    /// The group that answered (a `Router` call only).
+    pub model_group: Option<String>,
+    /// Retries over every group tried (a `Router` call only).
+    pub attempted_retries: Option<u32>,
+    /// Fallbacks tried, the answering one included.
+    pub attempted_fallbacks: u32,
+}
+
+impl RouteFacts {
+    /// The facts of a `Router` call.
+    pub(crate) fn of_router<T>(routed: &llmrelay_router::Routed<T>) -> RouteFacts {
+        RouteFacts {
+            model_id: Some(routed.deployment_id.clone()),
+            model_group: Some(routed.model_group.clone()),
+            attempted_retries: Some(routed.attempted_retries),
+            attempted_fallbacks: routed.attempted_fallbacks,
+        }
+    }
+
+    /// The facts of a plain `completion(..., fallbacks=[...])` call (LiteLLM
+    /// reports only the fallbacks there).
+    pub(crate) fn of_plain<T>(routed: &llmrelay_router::Routed<T>) -> RouteFacts {
+        RouteFacts {
+            attempted_fallbacks: routed.attempted_fallbacks,
+            ..RouteFacts::default()
+        }
+    }
 }
 
 impl Meta {
@@ -28,16 +67,41 @@ impl Meta {
                 .ok()
                 .map(|r| r.provider.to_owned()),
             api_base: api_base.map(str::to_owned),
+            route: None,
         }
+    }
+
+    /// A routed answer and where it went: the model the deployment was
+    /// sent, its `api_base`, and the routing facts `facts` picks.
+    pub(crate) fn routed<T>(
+        routed: llmrelay_router::Routed<T>,
+        facts: fn(&llmrelay_router::Routed<T>) -> RouteFacts,
+    ) -> (T, Meta) {
+        let mut meta = Meta::new(&routed.model, routed.api_base.as_deref());
+        meta.route = Some(Box::new(facts(&routed)));
+        (routed.value, meta)
     }
 
     fn hidden<'py>(&self, py: Python<'py>, cost: Option<f64>) -> PyResult<Bound<'py, PyDict>> {
         let hidden = PyDict::new(py);
         hidden.set_item("custom_llm_provider", self.provider.as_deref())?;
         hidden.set_item("api_base", self.api_base.as_deref())?;
-        hidden.set_item("model_id", py.None())?;
+        let headers = PyDict::new(py);
+        match self.route.as_deref() {
+            Some(route) => {
+                hidden.set_item("model_id", route.model_id.as_deref())?;
+                if let Some(group) = &route.model_group {
+                    headers.set_item("x-litellm-model-group", group)?;
+                }
+                if let Some(retries) = route.attempted_retries {
+                    headers.set_item("x-litellm-attempted-retries", retries)?;
+                }
+                headers.set_item("x-litellm-attempted-fallbacks", route.attempted_fallbacks)?;
+            }
+            None => hidden.set_item("model_id", py.None())?,
+        }
         hidden.set_item("response_cost", cost)?;
-        hidden.set_item("additional_headers", PyDict::new(py))?;
+        hidden.set_item("additional_headers", headers)?;
         hidden.set_item("litellm_model_name", &self.model)?;
         Ok(hidden)
     }

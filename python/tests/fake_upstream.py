@@ -10,6 +10,8 @@ bodies (``{"error": {"message", "type", "param", "code"}}``):
     slow               answers after 5 s (for timeouts and Ctrl-C)
     drop               closes the connection without an answer
     stream-error       a stream whose second event is an error
+    stream-error-early a stream whose first event announces the role (no
+                       content yet) and whose second is an error
     flaky-<key>        503 the first time for <key>, then a normal answer
     echo               a normal answer whose content is the request body
     anything else      a normal answer ("fake answer")
@@ -133,7 +135,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(503, error_body(503, model))
             return self.send_json(200, completion_body(model, "recovered"))
         if model == "stream-error":
-            return self.stream_error(model)
+            return self.stream_error(model, "par")
+        if model == "stream-error-early":
+            return self.stream_error(model, None)
         if model == "echo":
             return self.send_json(200, completion_body(model, json.dumps(request, sort_keys=True)))
         if model == "echo-headers":
@@ -141,7 +145,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, completion_body(model, json.dumps(sent, sort_keys=True)))
         return self.send_json(200, completion_body(model, "fake answer"))
 
-    def stream_error(self, model):
+    def stream_error(self, model, content):
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("connection", "close")
@@ -151,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
             "object": "chat.completion.chunk",
             "created": 1700000000,
             "model": model,
-            "choices": [{"index": 0, "delta": {"role": "assistant", "content": "par"}, "finish_reason": None}],
+            "choices": [{"index": 0, "delta": {"role": "assistant", "content": content}, "finish_reason": None}],
         }
         self.wfile.write(b"data: " + json.dumps(first).encode() + b"\n\n")
         error = error_body(500, model)

@@ -318,3 +318,65 @@ def test_model_cost_is_a_mutable_dict(lib):
     assert "compat-assigned-model" not in lib.model_cost
     lib.register_model({"compat-registered-model": entry})
     assert lib.model_cost["compat-registered-model"]["output_cost_per_token"] == 6e-6
+
+
+# --- Router -----------------------------------------------------------------
+
+ROUTER_LIST = [
+    {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "api_key": "sk-a", "rpm": 10}},
+    {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o-mini", "api_key": "sk-b", "rpm": 30}},
+    {"model_name": "claude", "litellm_params": {"model": "anthropic/claude-3-5-sonnet-20240620", "api_key": "sk-c"}},
+]
+
+
+def test_router_mock_completion_hidden_params(lib):
+    router = lib.Router(model_list=ROUTER_LIST, num_retries=0)
+    r = router.completion(model="gpt", messages=MESSAGES, mock_response="routed")
+    assert isinstance(r, lib.ModelResponse) and r.choices[0].message.content == "routed"
+    hidden = r._hidden_params
+    ids = [d["model_info"]["id"] for d in router.get_model_list() if d["model_name"] == "gpt"]
+    assert hidden["model_id"] in ids
+    assert hidden["response_cost"] > 0
+    headers = hidden["additional_headers"]
+    assert headers["x-litellm-model-group"] == "gpt"
+    assert headers["x-litellm-attempted-retries"] == 0 and headers["x-litellm-attempted-fallbacks"] == 0
+
+
+def test_router_get_model_list(lib):
+    router = lib.Router(model_list=ROUTER_LIST)
+    listed = router.get_model_list()
+    assert [d["model_name"] for d in listed] == ["gpt", "gpt", "claude"]
+    for given, got in zip(ROUTER_LIST, listed):
+        assert set(got) >= {"model_name", "litellm_params", "model_info"}
+        assert got["litellm_params"]["model"] == given["litellm_params"]["model"]
+        assert isinstance(got["model_info"]["id"], str) and got["model_info"]["id"]
+    assert len({d["model_info"]["id"] for d in listed}) == 3
+    assert sorted(set(router.get_model_names())) == ["claude", "gpt"]
+    picked = router.get_available_deployment(model="claude", messages=MESSAGES)
+    assert picked["litellm_params"]["model"] == "anthropic/claude-3-5-sonnet-20240620"
+
+
+def test_router_mock_stream_and_async(lib):
+    router = lib.Router(model_list=ROUTER_LIST)
+    chunks = list(router.completion(model="gpt", messages=MESSAGES, mock_response="one two three", stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "one two three"
+
+    async def run():
+        r = await router.acompletion(model="claude", messages=MESSAGES, mock_response="async routed")
+        stream = await router.acompletion(model="gpt", messages=MESSAGES, mock_response="a b", stream=True)
+        text = "".join([c.choices[0].delta.content or "" async for c in stream])
+        return r, text
+
+    r, text = asyncio.run(run())
+    assert r.choices[0].message.content == "async routed" and text == "a b"
+
+
+def test_router_unknown_strategy_is_a_value_error(lib):
+    with pytest.raises(ValueError, match="routing_strategy"):
+        lib.Router(model_list=ROUTER_LIST, routing_strategy="no-such-strategy")
+
+
+def test_router_unknown_group_is_a_bad_request(lib):
+    router = lib.Router(model_list=ROUTER_LIST, num_retries=0)
+    with pytest.raises(lib.BadRequestError):
+        router.completion(model="no-such-group", messages=MESSAGES)
