@@ -364,3 +364,17 @@ def test_concurrent_acompletions_are_all_answered_once(fake):
     assert sorted(a for a, _ in answers) == sorted("call %d" % i for i in range(200))
     assert {d for _, d in answers} == {"a", "b"}
     assert all(s["in_flight"] == 0 for s in router.deployment_status())
+
+
+def test_plain_fallback_to_the_same_model_with_other_settings(fake, mock_server):
+    # LiteLLM's pattern: the same model again, through another key or base.
+    r = llmrelay.completion(
+        model="openai/status-500",
+        messages=MESSAGES,
+        api_base=fake.base_url,
+        num_retries=0,
+        fallbacks=[{"model": "openai/status-500", "api_base": mock_server}],
+    )
+    assert r.choices[0].message.content == "Hello! How can I help you today?"
+    assert r._hidden_params["api_base"] == mock_server
+    assert headers(r)["x-litellm-attempted-fallbacks"] == 1
