@@ -4,7 +4,7 @@ use llmrelay::{ChatChunk, ChatResponse, EmbeddingResponse};
 use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::errors;
 use crate::objects::{self, Kind};
@@ -130,15 +130,57 @@ pub(crate) fn chat<'py>(
     Ok(obj)
 }
 
-/// A `ModelResponseStream` for a chunk.
+/// A `ModelResponseStream` for a chunk. The chunk carrying the usage ends
+/// the call as LiteLLM's does: the call's cost in `usage.cost` and
+/// `_hidden_params["response_cost"]`, and `completion_tokens_details`
+/// filled in when the provider sent none.
 pub(crate) fn chunk<'py>(
     py: Python<'py>,
     chunk: &ChatChunk,
     meta: &Meta,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let obj = object_of(py, Kind::ModelResponseStream, chunk)?;
-    objects::set_hidden(&obj, &meta.hidden(py, None)?)?;
+    let mut map = match serde_json::to_value(chunk) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(errors::value_error("chunk is not a JSON object")),
+        Err(e) => return Err(errors::value_error(e.to_string())),
+    };
+    if let Some(Value::Object(usage)) = map.get_mut("usage") {
+        fill_completion_details(usage);
+        if let Some(cost) = chunk.cost {
+            usage.insert("cost".into(), Value::from(cost));
+        }
+    }
+    let obj = objects::build(py, Kind::ModelResponseStream, &map)?;
+    objects::set_hidden(&obj, &meta.hidden(py, chunk.cost)?)?;
     Ok(obj)
+}
+
+/// LiteLLM's `completion_tokens_details` of a streamed call whose provider
+/// sent none: no reasoning, every completion token text.
+fn fill_completion_details(usage: &mut Map<String, Value>) {
+    if usage
+        .get("completion_tokens_details")
+        .is_some_and(|d| !d.is_null())
+    {
+        return;
+    }
+    let text = usage
+        .get("completion_tokens")
+        .cloned()
+        .unwrap_or(Value::from(0));
+    let mut details = Map::new();
+    for key in [
+        "accepted_prediction_tokens",
+        "audio_tokens",
+        "rejected_prediction_tokens",
+        "image_tokens",
+        "video_tokens",
+    ] {
+        details.insert(key.into(), Value::Null);
+    }
+    details.insert("reasoning_tokens".into(), Value::from(0));
+    details.insert("text_tokens".into(), text);
+    usage.insert("completion_tokens_details".into(), Value::Object(details));
 }
 
 /// An `EmbeddingResponse`; its usage gets LiteLLM's `completion_tokens: 0`.

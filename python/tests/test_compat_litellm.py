@@ -380,3 +380,67 @@ def test_router_unknown_group_is_a_bad_request(lib):
     router = lib.Router(model_list=ROUTER_LIST, num_retries=0)
     with pytest.raises(lib.BadRequestError):
         router.completion(model="no-such-group", messages=MESSAGES)
+
+
+# --- streamed cost ------------------------------------------------------------
+
+STREAM_PRICES = {"stream-usage": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6, "litellm_provider": "openai", "mode": "chat"}}
+
+
+def stream_cost_chunks(lib, fake, stream_options):
+    lib.register_model(STREAM_PRICES)
+    kwargs = {"stream_options": stream_options} if stream_options else {}
+    return list(
+        lib.completion(
+            model="openai/stream-usage", messages=MESSAGES, api_base=fake.base_url, api_key="sk-test", stream=True, **kwargs
+        )
+    )
+
+
+def test_streamed_usage_chunk_carries_the_cost(lib, fake):
+    chunks = stream_cost_chunks(lib, fake, {"include_usage": True})
+    *before, last = chunks
+    # The fake sends 9 prompt and 3 completion tokens, priced 1e-6 and 2e-6.
+    assert last.usage.total_tokens == 12
+    assert last._hidden_params["response_cost"] == pytest.approx(9e-6 + 6e-6)
+    assert last.usage.cost == pytest.approx(9e-6 + 6e-6)
+    details = last.usage.completion_tokens_details
+    assert details.reasoning_tokens == 0 and details.text_tokens == 3 and details.audio_tokens is None
+    assert all(c._hidden_params.get("response_cost") is None for c in before)
+
+
+def test_stream_without_usage_has_no_cost(lib, fake):
+    chunks = stream_cost_chunks(lib, fake, None)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "fake answer"
+    assert all(c._hidden_params.get("response_cost") is None for c in chunks)
+
+
+def test_async_streamed_usage_chunk_carries_the_cost(lib, fake):
+    lib.register_model(STREAM_PRICES)
+
+    async def run():
+        stream = await lib.acompletion(
+            model="openai/stream-usage",
+            messages=MESSAGES,
+            api_base=fake.base_url,
+            api_key="sk-test",
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+        return [c async for c in stream]
+
+    last = asyncio.run(run())[-1]
+    assert last._hidden_params["response_cost"] == pytest.approx(1.5e-5)
+    assert last.usage.completion_tokens_details.text_tokens == 3
+
+
+def test_mock_stream_usage_chunk_carries_the_cost(lib):
+    chunks = list(
+        lib.completion(
+            model="gpt-4o", messages=MESSAGES, mock_response="a b", stream=True, stream_options={"include_usage": True}
+        )
+    )
+    last = chunks[-1]
+    assert last.usage.total_tokens > 0
+    assert last._hidden_params["response_cost"] == pytest.approx(last.usage.cost) and last.usage.cost > 0
+    assert lib.completion_cost(completion_response=lib.stream_chunk_builder(chunks, messages=MESSAGES)) > 0

@@ -118,9 +118,11 @@ pub(crate) fn mock_chunks(request: &ChatRequest, text: &str) -> Result<Vec<ChatC
         .and_then(|o| o.include_usage)
         == Some(true)
     {
+        // The usage chunk carries the call's cost, as a streamed call's does.
         chunks.push(ChatChunk {
             choices: Vec::new(),
             usage: response.usage.clone(),
+            cost: response.cost,
             ..chunk(Delta::default(), None)
         });
     }
