@@ -36,6 +36,8 @@ from llmrelay._llmrelay import (
     OpenAIObject,
     PromptTokensDetailsWrapper,
     StreamingChoices,
+    TextChoices,
+    TextCompletionResponse,
     Usage,
     completion_cost,
     cost_per_token,
@@ -151,6 +153,10 @@ _LAZY = {
     "completion_with_retries": "llmrelay.retries",
     "acompletion_with_retries": "llmrelay.retries",
     "convert_to_model_response_object": "llmrelay.response_objects",
+    "text_completion": "llmrelay.text_completions",
+    "atext_completion": "llmrelay.text_completions",
+    "TextCompletionStreamWrapper": "llmrelay.text_completions",
+    "text_completions": None,
 }
 
 

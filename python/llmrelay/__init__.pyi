@@ -181,6 +181,32 @@ class EmbeddingResponse(OpenAIObject):
     object: str
     usage: Optional[Usage]
 
+class TextChoices(OpenAIObject):
+    finish_reason: Optional[str]
+    index: int
+    text: Optional[str]
+    logprobs: Optional[Any]
+
+class TextCompletionResponse(OpenAIObject):
+    """A text completion (``object="text_completion"``), or a chunk of a streamed one."""
+
+    id: str
+    object: str
+    created: int
+    model: str
+    choices: List[TextChoices]
+    usage: Optional[Usage]
+
+class TextCompletionStreamWrapper:
+    """The stream of ``text_completion(stream=True)``: ``TextCompletionResponse`` chunks
+    with ``for`` (``text_completion``) or ``async for`` (``atext_completion``)."""
+
+    def __iter__(self) -> Iterator[TextCompletionResponse]: ...
+    def __next__(self) -> TextCompletionResponse: ...
+    def __aiter__(self) -> AsyncIterator[TextCompletionResponse]: ...
+    async def __anext__(self) -> TextCompletionResponse: ...
+    def close(self) -> None: ...
+
 class CustomStreamWrapper:
     """The stream of ``completion(stream=True)``: iterate with ``for`` or ``async for``."""
 
@@ -264,6 +290,28 @@ def embedding(
     **kwargs: Any,
 ) -> EmbeddingResponse: ...
 async def aembedding(model: str, input: Optional[Any] = None, **kwargs: Any) -> EmbeddingResponse: ...
+def text_completion(
+    prompt: Union[str, List[str], List[int], List[List[int]], None] = None,
+    model: Optional[str] = None,
+    *,
+    max_tokens: Optional[int] = None,
+    temperature: Optional[float] = None,
+    top_p: Optional[float] = None,
+    n: Optional[int] = None,
+    stop: Optional[Union[str, List[str]]] = None,
+    stream: Optional[bool] = None,
+    stream_options: Optional[Mapping[str, Any]] = None,
+    logprobs: Optional[int] = None,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
+    mock_response: Optional[str] = None,
+    **kwargs: Any,
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
+    """LiteLLM's ``text_completion``, served through chat (one user message per prompt)."""
+
+async def atext_completion(
+    prompt: Union[str, List[str], List[int], List[List[int]], None] = None, model: Optional[str] = None, **kwargs: Any
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]: ...
 def stream_chunk_builder(
     chunks: Iterable[Union[ModelResponseStream, Mapping[str, Any]]],
     messages: Optional[Messages] = None,

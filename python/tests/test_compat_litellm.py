@@ -444,3 +444,25 @@ def test_mock_stream_usage_chunk_carries_the_cost(lib):
     assert last.usage.total_tokens > 0
     assert last._hidden_params["response_cost"] == pytest.approx(last.usage.cost) and last.usage.cost > 0
     assert lib.completion_cost(completion_response=lib.stream_chunk_builder(chunks, messages=MESSAGES)) > 0
+
+
+# --- text completion -----------------------------------------------------------
+
+
+def test_text_completion_mock(lib):
+    r = lib.text_completion(model="gpt-4o", prompt="Say hi", mock_response="hello there")
+    assert r.object == "text_completion" and r.choices[0].text == "hello there"
+    assert r.choices[0].finish_reason == "stop" and r.choices[0].index == 0
+    assert r.usage.total_tokens == r.usage.prompt_tokens + r.usage.completion_tokens
+    assert lib.completion_cost(completion_response=r) > 0
+    types = sub(lib, "types.utils")
+    assert isinstance(r, types.TextCompletionResponse) and isinstance(r.choices[0], types.TextChoices)
+    assert types.TextChoices(text="x").text == "x"
+
+
+def test_text_completion_stream_and_async_mock(lib):
+    chunks = list(lib.text_completion(model="gpt-4o", prompt="Say hi", mock_response="hello there", stream=True))
+    assert "".join(c.choices[0].text or "" for c in chunks) == "hello there"
+    assert all(c.object == "text_completion" for c in chunks)
+    r = asyncio.run(lib.atext_completion(model="gpt-4o", prompt="Say hi", mock_response="async text"))
+    assert r.choices[0].text == "async text"
