@@ -83,18 +83,9 @@ def _to_text(responses):
             completion_tokens=completion_tokens,
             total_tokens=prompt_tokens + completion_tokens,
         )
-    text = llmrelay.TextCompletionResponse(
-        id=first.id,
-        object="text_completion",
-        created=first.created,
-        model=first.model,
-        choices=choices,
-        usage=usage,
-    )
-    hidden = dict(first._hidden_params)
+    text = _text_response(first, choices, usage)
     costs = [r._hidden_params.get("response_cost") for r in responses]
-    hidden["response_cost"] = sum(costs) if all(c is not None for c in costs) else None
-    text._hidden_params = hidden
+    text._hidden_params["response_cost"] = sum(costs) if all(c is not None for c in costs) else None
     return text
 
 
@@ -109,15 +100,21 @@ def _chunk_to_text(chunk):
         }
         for c in chunk.choices
     ]
+    return _text_response(chunk, choices, getattr(chunk, "usage", None))
+
+
+def _text_response(source, choices, usage):
+    """A ``TextCompletionResponse`` with the id, time, model and hidden
+    params of the chat response or chunk it was read from."""
     text = llmrelay.TextCompletionResponse(
-        id=chunk.id,
+        id=source.id,
         object="text_completion",
-        created=chunk.created,
-        model=chunk.model,
+        created=source.created,
+        model=source.model,
         choices=choices,
-        usage=getattr(chunk, "usage", None),
+        usage=usage,
     )
-    text._hidden_params = dict(chunk._hidden_params)
+    text._hidden_params = dict(source._hidden_params)
     return text
 
 
