@@ -176,10 +176,12 @@ def __getattr__(name):
     return value
 
 
-def _hooked(kwargs):
+def _hooked(kwargs, error_mocks=True):
     """Whether a call needs the Python layer (callbacks, caching, aliases,
     LiteLLM-only test hooks); the common case answers False in a few dict
-    lookups and the call goes straight to the native module."""
+    lookups and the call goes straight to the native module. A Router
+    (``error_mocks=False``) lets error-shaped mock strings reach its
+    deployments, so they fail over as real errors do."""
     return bool(
         callbacks
         or success_callback
@@ -194,7 +196,7 @@ def _hooked(kwargs):
         or kwargs.get("cache")
         or kwargs.get("mock_timeout")
         or kwargs.get("mock_tool_calls")
-        or _error_mock(kwargs.get("mock_response"))
+        or (error_mocks and _error_mock(kwargs.get("mock_response")))
     )
 
 

@@ -3,16 +3,22 @@
 The class is the native ``_llmrelay.Router`` (construction, routing,
 retries, cooldowns, fallbacks, streams that fail over, all in Rust) with
 ``acompletion``/``aembedding`` as coroutine functions, as LiteLLM's are, so
-``asyncio.create_task(router.acompletion(...))`` works. Loaded on first use
-of ``llmrelay.Router``, never by ``import llmrelay``.
+``asyncio.create_task(router.acompletion(...))`` works. When callbacks, a
+cache or another Python-side setting is configured, calls go through
+``llmrelay.call_hooks`` as ``llmrelay.completion``'s do (LiteLLM's Router
+calls ``litellm.completion``, so its callbacks fire for routed calls too).
+Loaded on first use of ``llmrelay.Router``, never by ``import llmrelay``.
 """
 
+import llmrelay
 from llmrelay import _llmrelay
 
 __all__ = ["Router"]
 
+_native = _llmrelay.Router
 
-class Router(_llmrelay.Router):
+
+class Router(_native):
     """LiteLLM's ``Router``: deployments behind public model names.
 
         router = Router(model_list=[
@@ -29,10 +35,41 @@ class Router(_llmrelay.Router):
 
     __slots__ = ()
 
+    def completion(self, model, messages=None, **kwargs):
+        """A ``ModelResponse`` (``_hidden_params["model_id"]`` names the
+        deployment), or with ``stream=True`` a ``CustomStreamWrapper``."""
+        if llmrelay._hooked(kwargs, error_mocks=False):
+            from llmrelay.call_hooks import _run
+
+            return _run("completion", self._completion_native, model, messages, kwargs)
+        return _native.completion(self, model, messages, **kwargs)
+
     async def acompletion(self, model, messages=None, **kwargs):
         """``completion`` for asyncio (``stream=True`` gives an async iterator)."""
+        if llmrelay._hooked(kwargs, error_mocks=False):
+            from llmrelay.call_hooks import _arun
+
+            return await _arun("acompletion", self._acompletion, model, messages, kwargs)
         return await self._acompletion(model, messages, **kwargs)
+
+    def embedding(self, model, input=None, **kwargs):
+        """An ``EmbeddingResponse`` from one of ``model``'s deployments."""
+        if llmrelay._hooked(kwargs, error_mocks=False):
+            from llmrelay.call_hooks import _run
+
+            return _run("embedding", self._embedding_native, model, input, kwargs)
+        return _native.embedding(self, model, input, **kwargs)
 
     async def aembedding(self, model, input=None, **kwargs):
         """``embedding`` for asyncio."""
+        if llmrelay._hooked(kwargs, error_mocks=False):
+            from llmrelay.call_hooks import _arun
+
+            return await _arun("aembedding", self._aembedding, model, input, kwargs)
         return await self._aembedding(model, input, **kwargs)
+
+    def _completion_native(self, model, messages=None, **kwargs):
+        return _native.completion(self, model, messages, **kwargs)
+
+    def _embedding_native(self, model, input=None, **kwargs):
+        return _native.embedding(self, model, input, **kwargs)

@@ -466,3 +466,27 @@ def test_text_completion_stream_and_async_mock(lib):
     assert all(c.object == "text_completion" for c in chunks)
     r = asyncio.run(lib.atext_completion(model="gpt-4o", prompt="Say hi", mock_response="async text"))
     assert r.choices[0].text == "async text"
+
+
+def test_router_derives_litellms_deployment_ids(litellm):
+    import llmrelay
+
+    model_list = [
+        {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "api_key": "sk-a", "rpm": 10}},
+        {"model_name": "gpt", "litellm_params": {"api_key": "sk-b", "model": "openai/gpt-4o-mini", "weight": 0.5, "tpm": 1e6}},
+        {
+            "model_name": "claude",
+            "litellm_params": {
+                "model": "anthropic/claude-3-5-sonnet-20240620",
+                "api_key": "sk-c",
+                "tags": ["eu", "it's"],
+                "extra_headers": {"x-team": "é", "x-n": 1},
+                "input_cost_per_token": 2.5e-7,
+                "stream_timeout": 10.0,
+                "max_parallel_requests": None,
+            },
+        },
+    ]
+    ours = [d["model_info"]["id"] for d in llmrelay.Router(model_list=model_list).get_model_list()]
+    theirs = [d["model_info"]["id"] for d in litellm.Router(model_list=model_list).get_model_list()]
+    assert ours == theirs

@@ -378,3 +378,35 @@ def test_plain_fallback_to_the_same_model_with_other_settings(fake, mock_server)
     assert r.choices[0].message.content == "Hello! How can I help you today?"
     assert r._hidden_params["api_base"] == mock_server
     assert headers(r)["x-litellm-attempted-fallbacks"] == 1
+
+
+# --- callbacks ------------------------------------------------------------------
+
+
+def test_callbacks_fire_for_routed_calls(fake, monkeypatch):
+    from llmrelay.integrations.custom_logger import CustomLogger
+
+    class Recorder(CustomLogger):
+        def __init__(self):
+            super().__init__()
+            self.events = []
+
+        def log_success_event(self, kwargs, response_obj, start_time, end_time):
+            self.events.append(("success", kwargs["model"], response_obj._hidden_params["model_id"]))
+
+        def log_failure_event(self, kwargs, response_obj, start_time, end_time):
+            self.events.append(("failure", kwargs["model"], None))
+
+        async def async_log_success_event(self, kwargs, response_obj, start_time, end_time):
+            self.events.append(("asuccess", kwargs["model"], response_obj._hidden_params["model_id"]))
+
+    recorder = Recorder()
+    monkeypatch.setattr(llmrelay, "callbacks", [recorder])
+    router = llmrelay.Router(
+        model_list=[{**deployment("gpt", "openai/echo", fake.base_url), "model_info": {"id": "a"}}], num_retries=0
+    )
+    router.completion(model="gpt", messages=MESSAGES)
+    asyncio.run(router.acompletion(model="gpt", messages=MESSAGES))
+    with pytest.raises(llmrelay.BadRequestError):
+        router.completion(model="nobody", messages=MESSAGES)
+    assert recorder.events == [("success", "gpt", "a"), ("asuccess", "gpt", "a"), ("failure", "nobody", None)]
