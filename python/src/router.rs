@@ -320,7 +320,8 @@ struct RouterTarget {
 
 impl RouterTarget {
     /// The routing options with what the call's own parsing found: its
-    /// `fallbacks` (group names) and text `mock_response`.
+    /// `fallbacks` (group names), text `mock_response` and `timeout`
+    /// (which, as in LiteLLM, wins over the deployment's).
     fn options_for(
         mut self,
         fallbacks: &[llmrelay_router::Fallback],
@@ -332,6 +333,7 @@ impl RouterTarget {
         if options.mock_response.is_some() {
             self.options.mock_response = options.mock_response.clone();
         }
+        self.options.timeout = options.timeout;
         self
     }
 }

@@ -410,3 +410,11 @@ def test_callbacks_fire_for_routed_calls(fake, monkeypatch):
     with pytest.raises(llmrelay.BadRequestError):
         router.completion(model="nobody", messages=MESSAGES)
     assert recorder.events == [("success", "gpt", "a"), ("asuccess", "gpt", "a"), ("failure", "nobody", None)]
+
+
+def test_a_calls_own_timeout_wins_over_the_deployments(fake):
+    router = llmrelay.Router(
+        model_list=[deployment("slow", "openai/slow", fake.base_url, timeout=60)], num_retries=0, disable_cooldowns=True
+    )
+    with pytest.raises(llmrelay.Timeout):
+        router.completion(model="slow", messages=MESSAGES, timeout=0.2)
