@@ -36,6 +36,8 @@ from llmrelay._llmrelay import (
     OpenAIObject,
     PromptTokensDetailsWrapper,
     StreamingChoices,
+    TextChoices,
+    TextCompletionResponse,
     Usage,
     completion_cost,
     cost_per_token,
@@ -151,6 +153,10 @@ _LAZY = {
     "completion_with_retries": "llmrelay.retries",
     "acompletion_with_retries": "llmrelay.retries",
     "convert_to_model_response_object": "llmrelay.response_objects",
+    "text_completion": "llmrelay.text_completions",
+    "atext_completion": "llmrelay.text_completions",
+    "TextCompletionStreamWrapper": "llmrelay.text_completions",
+    "text_completions": None,
 }
 
 
@@ -170,10 +176,12 @@ def __getattr__(name):
     return value
 
 
-def _hooked(kwargs):
+def _hooked(kwargs, error_mocks=True):
     """Whether a call needs the Python layer (callbacks, caching, aliases,
     LiteLLM-only test hooks); the common case answers False in a few dict
-    lookups and the call goes straight to the native module."""
+    lookups and the call goes straight to the native module. A Router
+    (``error_mocks=False``) lets error-shaped mock strings reach its
+    deployments, so they fail over as real errors do."""
     return bool(
         callbacks
         or success_callback
@@ -188,7 +196,7 @@ def _hooked(kwargs):
         or kwargs.get("cache")
         or kwargs.get("mock_timeout")
         or kwargs.get("mock_tool_calls")
-        or _error_mock(kwargs.get("mock_response"))
+        or (error_mocks and _error_mock(kwargs.get("mock_response")))
     )
 
 

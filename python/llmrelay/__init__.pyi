@@ -18,6 +18,7 @@ from llmrelay.exceptions import (
     PermissionDeniedError as PermissionDeniedError,
     RateLimitError as RateLimitError,
     RejectedRequestError as RejectedRequestError,
+    RouterConfigError as RouterConfigError,
     ServiceUnavailableError as ServiceUnavailableError,
     Timeout as Timeout,
     UnprocessableEntityError as UnprocessableEntityError,
@@ -180,6 +181,32 @@ class EmbeddingResponse(OpenAIObject):
     object: str
     usage: Optional[Usage]
 
+class TextChoices(OpenAIObject):
+    finish_reason: Optional[str]
+    index: int
+    text: Optional[str]
+    logprobs: Optional[Any]
+
+class TextCompletionResponse(OpenAIObject):
+    """A text completion (``object="text_completion"``), or a chunk of a streamed one."""
+
+    id: str
+    object: str
+    created: int
+    model: str
+    choices: List[TextChoices]
+    usage: Optional[Usage]
+
+class TextCompletionStreamWrapper:
+    """The stream of ``text_completion(stream=True)``: ``TextCompletionResponse`` chunks
+    with ``for`` (``text_completion``) or ``async for`` (``atext_completion``)."""
+
+    def __iter__(self) -> Iterator[TextCompletionResponse]: ...
+    def __next__(self) -> TextCompletionResponse: ...
+    def __aiter__(self) -> AsyncIterator[TextCompletionResponse]: ...
+    async def __anext__(self) -> TextCompletionResponse: ...
+    def close(self) -> None: ...
+
 class CustomStreamWrapper:
     """The stream of ``completion(stream=True)``: iterate with ``for`` or ``async for``."""
 
@@ -263,6 +290,28 @@ def embedding(
     **kwargs: Any,
 ) -> EmbeddingResponse: ...
 async def aembedding(model: str, input: Optional[Any] = None, **kwargs: Any) -> EmbeddingResponse: ...
+def text_completion(
+    prompt: Union[str, List[str], List[int], List[List[int]], None] = None,
+    model: Optional[str] = None,
+    *,
+    max_tokens: Optional[int] = None,
+    temperature: Optional[float] = None,
+    top_p: Optional[float] = None,
+    n: Optional[int] = None,
+    stop: Optional[Union[str, List[str]]] = None,
+    stream: Optional[bool] = None,
+    stream_options: Optional[Mapping[str, Any]] = None,
+    logprobs: Optional[int] = None,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
+    mock_response: Optional[str] = None,
+    **kwargs: Any,
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]:
+    """LiteLLM's ``text_completion``, served through chat (one user message per prompt)."""
+
+async def atext_completion(
+    prompt: Union[str, List[str], List[int], List[List[int]], None] = None, model: Optional[str] = None, **kwargs: Any
+) -> Union[TextCompletionResponse, TextCompletionStreamWrapper]: ...
 def stream_chunk_builder(
     chunks: Iterable[Union[ModelResponseStream, Mapping[str, Any]]],
     messages: Optional[Messages] = None,
@@ -348,3 +397,70 @@ def supports_pdf_input(model: str, custom_llm_provider: Optional[str] = None) ->
 def supports_audio_input(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
 def supports_audio_output(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
 def supports_web_search(model: str, custom_llm_provider: Optional[str] = None) -> bool: ...
+
+class Router:
+    """LiteLLM's ``Router``: several deployments behind each public model name,
+    with load balancing, retries, cooldowns and fallbacks (streams included)."""
+
+    def __init__(
+        self,
+        model_list: Optional[List[Mapping[str, Any]]] = None,
+        *,
+        routing_strategy: Optional[str] = None,
+        routing_strategy_args: Optional[Mapping[str, Any]] = None,
+        num_retries: Optional[int] = None,
+        retry_after: Optional[float] = None,
+        retry_policy: Optional[Mapping[str, int]] = None,
+        allowed_fails: Optional[int] = None,
+        allowed_fails_policy: Optional[Mapping[str, int]] = None,
+        cooldown_time: Optional[float] = None,
+        disable_cooldowns: Optional[bool] = None,
+        fallbacks: Optional[List[Mapping[str, List[str]]]] = None,
+        context_window_fallbacks: Optional[List[Mapping[str, List[str]]]] = None,
+        content_policy_fallbacks: Optional[List[Mapping[str, List[str]]]] = None,
+        default_fallbacks: Optional[List[str]] = None,
+        max_fallbacks: Optional[int] = None,
+        timeout: Optional[float] = None,
+        stream_timeout: Optional[float] = None,
+        enable_pre_call_checks: Optional[bool] = None,
+        enable_tag_filtering: Optional[bool] = None,
+        **kwargs: Any,
+    ) -> None: ...
+    def completion(
+        self,
+        model: str,
+        messages: Optional[Messages] = None,
+        *,
+        stream: Optional[bool] = None,
+        fallbacks: Optional[List[str]] = None,
+        disable_fallbacks: Optional[bool] = None,
+        num_retries: Optional[int] = None,
+        tags: Optional[List[str]] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        mock_response: Optional[Union[str, ModelResponse, BaseException, Mapping[str, Any]]] = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A ``ModelResponse`` (``_hidden_params["model_id"]`` names the deployment),
+        or with ``stream=True`` a ``CustomStreamWrapper``."""
+    async def acompletion(self, model: str, messages: Optional[Messages] = None, **kwargs: Any) -> Any: ...
+    def embedding(
+        self, model: str, input: Optional[Union[str, List[str], List[int], List[List[int]]]] = None, **kwargs: Any
+    ) -> EmbeddingResponse: ...
+    async def aembedding(self, model: str, input: Optional[Any] = None, **kwargs: Any) -> EmbeddingResponse: ...
+    def get_model_list(self, model_name: Optional[str] = None, team_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The deployments: dicts with ``model_name``, ``litellm_params``, ``model_info`` (with ``id``)."""
+    @property
+    def model_list(self) -> List[Dict[str, Any]]: ...
+    @property
+    def model_names(self) -> List[str]: ...
+    def get_model_names(self) -> List[str]: ...
+    def get_available_deployment(
+        self,
+        model: str,
+        messages: Optional[Messages] = None,
+        input: Optional[Any] = None,
+        specific_deployment: bool = False,
+        request_kwargs: Optional[Mapping[str, Any]] = None,
+    ) -> Dict[str, Any]: ...
+    def deployment_status(self) -> List[Dict[str, Any]]:
+        """Each deployment's state: healthy or cooling down until when, latency, calls in flight, usage."""

@@ -20,6 +20,7 @@ __all__ = [
     "ContentPolicyViolationError",
     "UnsupportedParamsError",
     "RejectedRequestError",
+    "RouterConfigError",
     "AuthenticationError",
     "PermissionDeniedError",
     "NotFoundError",
@@ -133,6 +134,14 @@ class UnsupportedParamsError(BadRequestError):
 
 class RejectedRequestError(BadRequestError):
     """400: the request was rejected before reaching the model."""
+
+
+class RouterConfigError(BadRequestError, ValueError):
+    """A ``Router`` configuration that cannot run (an unknown strategy, a
+    fallback to a group no deployment serves, a negative weight, a model
+    nobody can route); the message names the entry. LiteLLM raises a
+    ``ValueError`` for some of these and a ``BadRequestError`` for others,
+    so this is both."""
 
 
 class AuthenticationError(_ProviderFirst):

@@ -7,6 +7,8 @@ from llmrelay import (  # noqa: F401  (the native names cost nothing more to nam
     CustomStreamWrapper,
     ModelResponse,
     ModelResponseStream,
+    TextChoices,
+    TextCompletionResponse,
     completion_cost,
     cost_per_token,
     decode,

@@ -1,58 +1,32 @@
-//! `completion`, `acompletion`, `embedding`, `aembedding`.
+//! `completion`, `acompletion`, `embedding`, `aembedding`, and the parsing
+//! of a call that `Router`'s methods share.
 //!
 //! A call is parsed with the GIL held (Python values -> JSON -> the SDK's
-//! request), then runs with the GIL released: on the calling thread for
-//! blocking calls (waking to let Ctrl-C through), on the runtime for async
-//! ones. A `mock_response` call never starts the runtime.
+//! request), then runs with the GIL released (see [`crate::dispatch`]). A
+//! `mock_response` call never starts the runtime.
 
 use std::time::Duration;
 
-use llmrelay::{
-    CallOptions, ChatRequest, ChatResponse, Client, EmbeddingRequest, Error, ErrorKind,
-};
+use llmrelay::{CallOptions, ChatRequest, ChatResponse, ChatStream, Client, EmbeddingRequest};
+use llmrelay::{EmbeddingResponse, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::catalog::ensure_overrides;
-use crate::errors::{self, IntoPyResult};
+use crate::dispatch::{self, mock_timeout_error, Chat, ChatTarget, EmbeddingTarget};
+use crate::dispatch::{Prepared, PreparedEmbedding};
+use crate::errors;
 use crate::params::{self, Call, Mock};
-use crate::response::{self, Meta, Outcome, Ready};
+use crate::response::{self, Meta, RouteFacts};
 use crate::runtime;
-use crate::stream::CustomStreamWrapper;
-
-/// A chat call ready to run.
-struct Chat {
-    request: ChatRequest,
-    options: CallOptions,
-    fallbacks: Vec<String>,
-    local: bool,
-}
-
-/// What a chat call gives before any I/O: a prepared call, or the object or
-/// exception `mock_response` asked for.
-enum Prepared {
-    Run(Box<Chat>),
-    Done(PyResult<Py<PyAny>>),
-    /// `mock_timeout=True`: raise `Timeout` once `after` has passed.
-    TimeOut {
-        after: Duration,
-        model: String,
-    },
-}
 
 /// How long `mock_timeout` waits when the call sets no timeout: LiteLLM's
 /// default `request_timeout` (6,000 s).
 const DEFAULT_MOCK_TIMEOUT: Duration = Duration::from_secs(6_000);
 
-/// The error `mock_timeout` raises, as LiteLLM's (`Timeout`, provider `openai`).
-fn mock_timeout_error(model: &str) -> Error {
-    Error::new(ErrorKind::Timeout, "This is a mock timeout error")
-        .with_model(model)
-        .with_provider("openai")
-}
-
-fn prepare(
+/// Parses a chat call: the request, or what its mock asks for.
+pub(crate) fn prepare(
     py: Python<'_>,
     model: &str,
     messages: Option<&Bound<'_, PyAny>>,
@@ -109,45 +83,75 @@ fn mock_object(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
     }
 }
 
-/// The first model that answers, trying `fallbacks` after `request.model`
-/// (the SDK's fallback loop), and the model whose answer or error it is.
-async fn complete(
-    client: Client,
-    request: ChatRequest,
-    options: CallOptions,
-    fallbacks: Vec<String>,
-) -> (Result<ChatResponse, Error>, String) {
-    let last = fallbacks
-        .last()
-        .cloned()
-        .unwrap_or_else(|| request.model.clone());
-    match client
-        .completion_with_fallbacks(request, &options, &fallbacks)
-        .await
+/// The plain calls' target: the SDK client, with the router's plain
+/// fallback loop when the call gives `fallbacks`.
+struct Plain(Client);
+
+impl ChatTarget for Plain {
+    /// The answer of `request.model`, or with `fallbacks` of the first model
+    /// that answers (the loop `Router` runs), and where it came from.
+    fn answer(
+        self,
+        chat: Chat,
+    ) -> impl std::future::Future<Output = Result<(ChatResponse, Meta), Error>> + Send + 'static
     {
-        Ok((response, model)) => (Ok(response), model),
-        Err(err) => (Err(err), last),
+        let Plain(client) = self;
+        async move {
+            if chat.fallbacks.is_empty() {
+                let meta = chat.plain_meta();
+                return Ok((client.completion(chat.request, &chat.options).await?, meta));
+            }
+            let routed = llmrelay_router::completion_with_fallbacks(
+                &client,
+                chat.request,
+                &chat.options,
+                &chat.fallbacks,
+            )
+            .await?;
+            Ok(Meta::routed(routed, RouteFacts::of_plain))
+        }
+    }
+
+    /// Opens a stream on the first model that answers: with fallbacks,
+    /// nothing reaches the caller before the first content, so a model that
+    /// errors before it gives way to the next unseen.
+    fn stream(
+        self,
+        chat: Chat,
+    ) -> impl std::future::Future<Output = Result<(ChatStream, Meta), Error>> + Send + 'static {
+        let Plain(client) = self;
+        async move {
+            if chat.fallbacks.is_empty() {
+                let meta = chat.plain_meta();
+                let stream = client
+                    .completion_stream(chat.request, &chat.options)
+                    .await?;
+                return Ok((stream, meta));
+            }
+            let routed = llmrelay_router::completion_stream_with_fallbacks(
+                &client,
+                chat.request,
+                &chat.options,
+                &chat.fallbacks,
+            )
+            .await?;
+            Ok(Meta::routed(routed, RouteFacts::of_plain))
+        }
     }
 }
 
-/// Opens a stream on the first model that answers (fallbacks apply until
-/// the stream is open; after that, errors reach the iterator).
-async fn open_stream(
-    client: Client,
-    request: ChatRequest,
-    options: CallOptions,
-    fallbacks: Vec<String>,
-) -> (Result<llmrelay::ChatStream, Error>, String) {
-    let last = fallbacks
-        .last()
-        .cloned()
-        .unwrap_or_else(|| request.model.clone());
-    match client
-        .completion_stream_with_fallbacks(request, &options, &fallbacks)
-        .await
+impl EmbeddingTarget for Plain {
+    fn embed(
+        self,
+        request: EmbeddingRequest,
+        options: CallOptions,
+    ) -> impl std::future::Future<Output = Result<(EmbeddingResponse, Meta), Error>> + Send + 'static
     {
-        Ok((stream, model)) => (Ok(stream), model),
-        Err(err) => (Err(err), last),
+        let Plain(client) = self;
+        async move {
+            let meta = Meta::new(&request.model, options.api_base.as_deref());
+            Ok((client.embedding(request, &options).await?, meta))
+        }
     }
 }
 
@@ -161,42 +165,8 @@ pub(crate) fn completion(
     messages: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let chat = match prepare(py, model, messages, kwargs)? {
-        Prepared::Done(result) => return result,
-        Prepared::TimeOut { after, model } => {
-            // Waited in slices with the GIL released, so Ctrl-C still stops it.
-            let deadline = std::time::Instant::now() + after;
-            loop {
-                let left = deadline.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    return Err(errors::to_py(py, mock_timeout_error(&model)));
-                }
-                py.detach(|| std::thread::sleep(left.min(Duration::from_millis(100))));
-                py.check_signals()?;
-            }
-        }
-        Prepared::Run(chat) => *chat,
-    };
-    let client = runtime::client();
-    let api_base = chat.options.api_base.clone();
-    if chat.request.is_stream() {
-        let (result, model) = runtime::run(
-            py,
-            chat.local,
-            open_stream(client, chat.request, chat.options, chat.fallbacks),
-        )?;
-        let stream = result.py_err(py)?;
-        let wrapper =
-            CustomStreamWrapper::new(stream, chat.local, Meta::new(&model, api_base.as_deref()));
-        return Ok(Bound::new(py, wrapper)?.into_any().unbind());
-    }
-    let (result, model) = runtime::run(
-        py,
-        chat.local,
-        complete(client, chat.request, chat.options, chat.fallbacks),
-    )?;
-    let response = result.py_err(py)?;
-    Ok(response::chat(py, &response, &Meta::new(&model, api_base.as_deref()))?.unbind())
+    let prepared = prepare(py, model, messages, kwargs)?;
+    dispatch::chat_blocking(py, prepared, Plain(runtime::client()))
 }
 
 /// The awaitable behind `acompletion` (an `async def` in the package wraps it).
@@ -208,81 +178,19 @@ pub(crate) fn _acompletion<'py>(
     messages: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let chat = match prepare(py, model, messages, kwargs)? {
-        Prepared::Done(result) => return Ok(Bound::new(py, Ready::new(result))?.into_any()),
-        Prepared::TimeOut { after, model } => {
-            return runtime::awaitable(py, async move {
-                tokio::time::sleep(after).await;
-                Ok(Outcome::Failed(mock_timeout_error(&model)))
-            })
-        }
-        Prepared::Run(chat) => *chat,
-    };
-    if chat.local {
-        let result = completion_local(py, chat);
-        return Ok(Bound::new(py, Ready::new(result))?.into_any());
-    }
-    let client = runtime::client();
-    let api_base = chat.options.api_base.clone();
-    let stream = chat.request.is_stream();
-    runtime::awaitable(py, async move {
-        if stream {
-            let (result, model) =
-                open_stream(client, chat.request, chat.options, chat.fallbacks).await;
-            let meta = Meta::new(&model, api_base.as_deref());
-            return Ok(match result {
-                Ok(s) => Outcome::Stream(CustomStreamWrapper::new(s, false, meta)),
-                Err(err) => Outcome::Failed(err),
-            });
-        }
-        let (result, model) = complete(client, chat.request, chat.options, chat.fallbacks).await;
-        let meta = Meta::new(&model, api_base.as_deref());
-        Ok(match result {
-            Ok(response) => Outcome::Chat(Box::new(response), meta),
-            Err(err) => Outcome::Failed(err),
-        })
-    })
+    let prepared = prepare(py, model, messages, kwargs)?;
+    dispatch::chat_awaitable(py, prepared, Plain(runtime::client()))
 }
 
-/// A mock chat call, answered on the calling thread.
-fn completion_local(py: Python<'_>, chat: Chat) -> PyResult<Py<PyAny>> {
-    let client = runtime::client();
-    let api_base = chat.options.api_base.clone();
-    if chat.request.is_stream() {
-        let (result, model) = runtime::run_local(
-            py,
-            open_stream(client, chat.request, chat.options, chat.fallbacks),
-        )?;
-        let wrapper = CustomStreamWrapper::new(
-            result.py_err(py)?,
-            true,
-            Meta::new(&model, api_base.as_deref()),
-        );
-        return Ok(Bound::new(py, wrapper)?.into_any().unbind());
-    }
-    let (result, model) = runtime::run_local(
-        py,
-        complete(client, chat.request, chat.options, chat.fallbacks),
-    )?;
-    Ok(response::chat(
-        py,
-        &result.py_err(py)?,
-        &Meta::new(&model, api_base.as_deref()),
-    )?
-    .unbind())
-}
-
-/// An embedding call ready to run, or its mock answer.
-enum PreparedEmbedding {
-    Run(Box<(EmbeddingRequest, CallOptions)>),
-    Done(PyResult<Py<PyAny>>),
-}
-
-fn prepare_embedding(
+/// Parses an embedding call: the request, or its mock answer. A router
+/// (`mock_text_locally` false) answers a text mock through its deployments,
+/// so the answer says which one.
+pub(crate) fn prepare_embedding(
     py: Python<'_>,
     model: &str,
     input: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
+    mock_text_locally: bool,
 ) -> PyResult<PreparedEmbedding> {
     ensure_overrides()?;
     let call = params::parse(py, model, ("input", input), kwargs)?;
@@ -307,6 +215,7 @@ fn prepare_embedding(
     // The SDK owns LiteLLM's embedding mock (an exception name raises it).
     let mocked = match (call.options.mock_response.as_deref(), mock_vector) {
         (None, None) => None,
+        (Some(_), None) if !mock_text_locally => None,
         (text, vector) => Some(llmrelay::mock_embedding(&model, text, vector)),
     };
     if let Some(mocked) = mocked {
@@ -329,15 +238,8 @@ pub(crate) fn embedding(
     input: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let (request, options) = match prepare_embedding(py, model, input, kwargs)? {
-        PreparedEmbedding::Done(result) => return result,
-        PreparedEmbedding::Run(call) => *call,
-    };
-    let meta = Meta::new(&request.model, options.api_base.as_deref());
-    let client = runtime::client();
-    let response = runtime::block_on(py, async move { client.embedding(request, &options).await })?
-        .py_err(py)?;
-    Ok(response::embedding(py, &response, &meta)?.unbind())
+    let prepared = prepare_embedding(py, model, input, kwargs, true)?;
+    dispatch::embedding_blocking(py, prepared, Plain(runtime::client()))
 }
 
 /// The awaitable behind `aembedding`.
@@ -349,18 +251,6 @@ pub(crate) fn _aembedding<'py>(
     input: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (request, options) = match prepare_embedding(py, model, input, kwargs)? {
-        PreparedEmbedding::Done(result) => {
-            return Ok(Bound::new(py, Ready::new(result))?.into_any())
-        }
-        PreparedEmbedding::Run(call) => *call,
-    };
-    let meta = Meta::new(&request.model, options.api_base.as_deref());
-    let client = runtime::client();
-    runtime::awaitable(py, async move {
-        Ok(match client.embedding(request, &options).await {
-            Ok(response) => Outcome::Embedding(Box::new(response), meta),
-            Err(err) => Outcome::Failed(err),
-        })
-    })
+    let prepared = prepare_embedding(py, model, input, kwargs, true)?;
+    dispatch::embedding_awaitable(py, prepared, Plain(runtime::client()))
 }

@@ -248,6 +248,20 @@ pub(crate) fn completion_cost(
     Ok(p + c)
 }
 
+/// A text completion's choices (`text`) read as a chat response's
+/// (`message`), so it is priced the same way.
+fn texts_as_messages(map: &mut serde_json::Map<String, Value>) {
+    if let Some(Value::Array(choices)) = map.get_mut("choices") {
+        for choice in choices.iter_mut().filter_map(Value::as_object_mut) {
+            let text = choice.remove("text").unwrap_or(Value::Null);
+            let mut message = serde_json::Map::new();
+            message.insert("role".into(), Value::String("assistant".into()));
+            message.insert("content".into(), text);
+            choice.insert("message".into(), Value::Object(message));
+        }
+    }
+}
+
 type ResponseUsage = (Billing, String, Option<String>, Option<String>, Option<u64>);
 
 /// Usage, model, service tier, provider and creation time of a response object or dict.
@@ -263,6 +277,9 @@ fn response_usage(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Respo
             "completion_response must be a response object or dict",
         ));
     };
+    if map.get("object").and_then(Value::as_str) == Some("text_completion") {
+        texts_as_messages(&mut map);
+    }
     if map.get("choices").is_some() {
         map.entry("id").or_insert(Value::String(String::new()));
         map.entry("model").or_insert(Value::String(String::new()));

@@ -10,12 +10,14 @@ mod catalog;
 mod completion;
 mod convert;
 mod cost;
+mod dispatch;
 mod errors;
 mod litellm_params;
 mod objects;
 mod params;
 mod providers;
 mod response;
+mod router;
 mod runtime;
 mod stream;
 mod tokens;
@@ -44,6 +46,7 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<catalog::ModelCostMap>()?;
     m.add_class::<stream::CustomStreamWrapper>()?;
     m.add_class::<response::Ready>()?;
+    m.add_class::<router::Router>()?;
     objects::add_classes(m)?;
     Ok(())
 }

@@ -418,6 +418,14 @@ kinds! {
     Embedding: /// One embedding vector.
         ["embedding" => Initial::None, "index" => Initial::Zero, "object" => Initial::Str("embedding")]
         children [];
+    TextCompletionResponse: /// A text completion (`text_completion`), or a chunk of a streamed one.
+        ["id" => Initial::None, "object" => Initial::Str("text_completion"), "created" => Initial::Zero,
+         "model" => Initial::None, "choices" => Initial::EmptyList, "usage" => Initial::None]
+        children ["choices" => TextChoices, "usage" => Usage];
+    TextChoices: /// One text of a text completion.
+        ["finish_reason" => Initial::None, "index" => Initial::Zero, "text" => Initial::None,
+         "logprobs" => Initial::None]
+        children [];
 }
 
 /// The fields of a new object of `kind` built from keyword arguments:

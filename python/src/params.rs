@@ -13,6 +13,7 @@
 use std::time::Duration;
 
 use llmrelay::{CallOptions, Secret};
+use llmrelay_router::Fallback;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule, PyString, PyType};
@@ -44,7 +45,7 @@ pub(crate) struct Call {
     /// Settings outside the body.
     pub options: CallOptions,
     /// Models tried in order after the first fails.
-    pub fallbacks: Vec<String>,
+    pub fallbacks: Vec<Fallback>,
     /// Mock instructions other than text.
     pub mock: Mock,
 }
@@ -95,38 +96,20 @@ pub(crate) fn parse(
     };
     let mut provider = None;
     let mut extra_body = None;
+    let mut fallback_items = None;
     if let Some(kwargs) = kwargs {
         for (key, value) in kwargs.iter() {
             let key = key.cast::<PyString>()?.to_cow()?.into_owned();
             if value.is_none() || is_litellm_own(&key) {
                 continue;
             }
+            if set_option(&mut options, &key, &value)? {
+                continue;
+            }
             match key.as_str() {
-                "api_base" | "base_url" => options.api_base = Some(value.extract()?),
-                "api_key" => options.api_key = Some(Secret::new(value.extract::<String>()?)),
-                "api_version" => options.api_version = Some(value.extract()?),
-                "timeout" | "request_timeout" => options.timeout = Some(duration(&value)?),
-                "stream_timeout" => options.stream_idle_timeout = Some(duration(&value)?),
-                "num_retries" | "max_retries" => options.num_retries = Some(value.extract()?),
-                "drop_params" => options.drop_params = Some(value.is_truthy()?),
-                "extra_headers" | "headers" => options.headers.0.extend(headers(&value)?),
                 "extra_body" => extra_body = Some(convert::to_value(&value)?),
                 "custom_llm_provider" => provider = Some(value.extract::<String>()?),
-                "aws_access_key_id" => options.aws.access_key_id = Some(value.extract()?),
-                "aws_secret_access_key" => {
-                    options.aws.secret_access_key = Some(Secret::new(value.extract::<String>()?))
-                }
-                "aws_session_token" => {
-                    options.aws.session_token = Some(Secret::new(value.extract::<String>()?))
-                }
-                "aws_region_name" => options.aws.region_name = Some(value.extract()?),
-                "aws_profile_name" => options.aws.profile_name = Some(value.extract()?),
-                "vertex_project" => options.vertex.project = Some(value.extract()?),
-                "vertex_location" => options.vertex.location = Some(value.extract()?),
-                "vertex_credentials" => {
-                    options.vertex.credentials = Some(Secret::new(text_or_json(&value)?))
-                }
-                "fallbacks" => call.fallbacks = fallbacks(&value)?,
+                "fallbacks" => fallback_items = Some(value),
                 "mock_response" => mock(&value, &mut options, &mut call.mock)?,
                 // LiteLLM tests `mock_timeout is True`; anything else is no mock.
                 "mock_timeout" => {
@@ -152,9 +135,43 @@ pub(crate) fn parse(
         body.extend(extra);
     }
     apply_settings(py, &mut options)?;
+    if let Some(items) = fallback_items {
+        call.fallbacks = fallbacks(&items, &options)?;
+    }
     call.body = body;
     call.options = options;
     Ok(call)
+}
+
+/// Reads `key` into `options` when it is a call setting (not a body
+/// field); says whether it was one.
+fn set_option(options: &mut CallOptions, key: &str, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match key {
+        "api_base" | "base_url" => options.api_base = Some(value.extract()?),
+        "api_key" => options.api_key = Some(Secret::new(value.extract::<String>()?)),
+        "api_version" => options.api_version = Some(value.extract()?),
+        "timeout" | "request_timeout" => options.timeout = Some(duration(value)?),
+        "stream_timeout" => options.stream_idle_timeout = Some(duration(value)?),
+        "num_retries" | "max_retries" => options.num_retries = Some(value.extract()?),
+        "drop_params" => options.drop_params = Some(value.is_truthy()?),
+        "extra_headers" | "headers" => options.headers.0.extend(headers(value)?),
+        "aws_access_key_id" => options.aws.access_key_id = Some(value.extract()?),
+        "aws_secret_access_key" => {
+            options.aws.secret_access_key = Some(Secret::new(value.extract::<String>()?))
+        }
+        "aws_session_token" => {
+            options.aws.session_token = Some(Secret::new(value.extract::<String>()?))
+        }
+        "aws_region_name" => options.aws.region_name = Some(value.extract()?),
+        "aws_profile_name" => options.aws.profile_name = Some(value.extract()?),
+        "vertex_project" => options.vertex.project = Some(value.extract()?),
+        "vertex_location" => options.vertex.location = Some(value.extract()?),
+        "vertex_credentials" => {
+            options.vertex.credentials = Some(Secret::new(text_or_json(value)?))
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Fills options the call left unset from the module-level settings.
@@ -238,24 +255,41 @@ fn headers(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
         .collect()
 }
 
-/// LiteLLM's `fallbacks`: model names, or dicts naming a `model`.
-fn fallbacks(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-    let mut models = Vec::new();
+/// LiteLLM's `fallbacks`: model names, or dicts naming a `model` and the
+/// settings that differ for it. As in LiteLLM, a fallback is called with
+/// the call's own settings (its `api_key`, `api_base`...), a dict's keys
+/// replacing them.
+fn fallbacks(value: &Bound<'_, PyAny>, call: &CallOptions) -> PyResult<Vec<Fallback>> {
+    let mut list = Vec::new();
     for item in value.try_iter()? {
         let item = item?;
         if let Ok(name) = item.extract::<String>() {
-            models.push(name);
+            list.push(Fallback {
+                model: name,
+                options: Some(call.clone()),
+            });
         } else if let Ok(dict) = item.cast::<PyDict>() {
-            if let Some(model) = dict.get_item("model")? {
-                models.push(model.extract()?);
+            let Some(model) = dict.get_item("model")? else {
+                continue;
+            };
+            let mut options = call.clone();
+            for (key, v) in dict.iter() {
+                let key = key.str()?.to_cow()?.into_owned();
+                if key != "model" && !v.is_none() {
+                    set_option(&mut options, &key, &v)?;
+                }
             }
+            list.push(Fallback {
+                model: model.extract()?,
+                options: Some(options),
+            });
         } else {
             return Err(value_error(
                 "fallbacks must be model names or dicts with a `model`",
             ));
         }
     }
-    Ok(models)
+    Ok(list)
 }
 
 fn mock(value: &Bound<'_, PyAny>, options: &mut CallOptions, out: &mut Mock) -> PyResult<()> {

@@ -10,8 +10,13 @@ bodies (``{"error": {"message", "type", "param", "code"}}``):
     slow               answers after 5 s (for timeouts and Ctrl-C)
     drop               closes the connection without an answer
     stream-error       a stream whose second event is an error
+    stream-error-early a stream whose first event announces the role (no
+                       content yet) and whose second is an error
     flaky-<key>        503 the first time for <key>, then a normal answer
     echo               a normal answer whose content is the request body
+    stream-usage       a stream of "fake answer" in two chunks, then (when
+                       asked with stream_options.include_usage) a usage
+                       chunk without token details, as many providers send
     anything else      a normal answer ("fake answer")
 
 It is plain standard library, started per test session.
@@ -133,7 +138,11 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(503, error_body(503, model))
             return self.send_json(200, completion_body(model, "recovered"))
         if model == "stream-error":
-            return self.stream_error(model)
+            return self.stream_error(model, "par")
+        if model == "stream-error-early":
+            return self.stream_error(model, None)
+        if model == "stream-usage":
+            return self.stream_usage(model, request)
         if model == "echo":
             return self.send_json(200, completion_body(model, json.dumps(request, sort_keys=True)))
         if model == "echo-headers":
@@ -141,7 +150,28 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, completion_body(model, json.dumps(sent, sort_keys=True)))
         return self.send_json(200, completion_body(model, "fake answer"))
 
-    def stream_error(self, model):
+    def stream_usage(self, model, request):
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+
+        def event(choices, usage=None):
+            chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1700000000, "model": model, "choices": choices}
+            if usage is not None:
+                chunk["usage"] = usage
+            self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+
+        event([{"index": 0, "delta": {"role": "assistant", "content": "fake"}, "finish_reason": None}])
+        event([{"index": 0, "delta": {"content": " answer"}, "finish_reason": None}])
+        event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+        if (request.get("stream_options") or {}).get("include_usage"):
+            event([], {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12})
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+        self.close_connection = True
+
+    def stream_error(self, model, content):
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("connection", "close")
@@ -151,7 +181,7 @@ class Handler(BaseHTTPRequestHandler):
             "object": "chat.completion.chunk",
             "created": 1700000000,
             "model": model,
-            "choices": [{"index": 0, "delta": {"role": "assistant", "content": "par"}, "finish_reason": None}],
+            "choices": [{"index": 0, "delta": {"role": "assistant", "content": content}, "finish_reason": None}],
         }
         self.wfile.write(b"data: " + json.dumps(first).encode() + b"\n\n")
         error = error_body(500, model)

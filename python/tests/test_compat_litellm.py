@@ -318,3 +318,175 @@ def test_model_cost_is_a_mutable_dict(lib):
     assert "compat-assigned-model" not in lib.model_cost
     lib.register_model({"compat-registered-model": entry})
     assert lib.model_cost["compat-registered-model"]["output_cost_per_token"] == 6e-6
+
+
+# --- Router -----------------------------------------------------------------
+
+ROUTER_LIST = [
+    {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "api_key": "sk-a", "rpm": 10}},
+    {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o-mini", "api_key": "sk-b", "rpm": 30}},
+    {"model_name": "claude", "litellm_params": {"model": "anthropic/claude-3-5-sonnet-20240620", "api_key": "sk-c"}},
+]
+
+
+def test_router_mock_completion_hidden_params(lib):
+    router = lib.Router(model_list=ROUTER_LIST, num_retries=0)
+    r = router.completion(model="gpt", messages=MESSAGES, mock_response="routed")
+    assert isinstance(r, lib.ModelResponse) and r.choices[0].message.content == "routed"
+    hidden = r._hidden_params
+    ids = [d["model_info"]["id"] for d in router.get_model_list() if d["model_name"] == "gpt"]
+    assert hidden["model_id"] in ids
+    assert hidden["response_cost"] > 0
+    headers = hidden["additional_headers"]
+    assert headers["x-litellm-model-group"] == "gpt"
+    assert headers["x-litellm-attempted-retries"] == 0 and headers["x-litellm-attempted-fallbacks"] == 0
+
+
+def test_router_get_model_list(lib):
+    router = lib.Router(model_list=ROUTER_LIST)
+    listed = router.get_model_list()
+    assert [d["model_name"] for d in listed] == ["gpt", "gpt", "claude"]
+    for given, got in zip(ROUTER_LIST, listed):
+        assert set(got) >= {"model_name", "litellm_params", "model_info"}
+        assert got["litellm_params"]["model"] == given["litellm_params"]["model"]
+        assert isinstance(got["model_info"]["id"], str) and got["model_info"]["id"]
+    assert len({d["model_info"]["id"] for d in listed}) == 3
+    assert sorted(set(router.get_model_names())) == ["claude", "gpt"]
+    picked = router.get_available_deployment(model="claude", messages=MESSAGES)
+    assert picked["litellm_params"]["model"] == "anthropic/claude-3-5-sonnet-20240620"
+
+
+def test_router_mock_stream_and_async(lib):
+    router = lib.Router(model_list=ROUTER_LIST)
+    chunks = list(router.completion(model="gpt", messages=MESSAGES, mock_response="one two three", stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "one two three"
+
+    async def run():
+        r = await router.acompletion(model="claude", messages=MESSAGES, mock_response="async routed")
+        stream = await router.acompletion(model="gpt", messages=MESSAGES, mock_response="a b", stream=True)
+        text = "".join([c.choices[0].delta.content or "" async for c in stream])
+        return r, text
+
+    r, text = asyncio.run(run())
+    assert r.choices[0].message.content == "async routed" and text == "a b"
+
+
+def test_router_unknown_strategy_is_a_value_error(lib):
+    with pytest.raises(ValueError, match="routing_strategy"):
+        lib.Router(model_list=ROUTER_LIST, routing_strategy="no-such-strategy")
+
+
+def test_router_unknown_group_is_a_bad_request(lib):
+    router = lib.Router(model_list=ROUTER_LIST, num_retries=0)
+    with pytest.raises(lib.BadRequestError):
+        router.completion(model="no-such-group", messages=MESSAGES)
+
+
+# --- streamed cost ------------------------------------------------------------
+
+STREAM_PRICES = {"stream-usage": {"input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6, "litellm_provider": "openai", "mode": "chat"}}
+
+
+def stream_cost_chunks(lib, fake, stream_options):
+    lib.register_model(STREAM_PRICES)
+    kwargs = {"stream_options": stream_options} if stream_options else {}
+    return list(
+        lib.completion(
+            model="openai/stream-usage", messages=MESSAGES, api_base=fake.base_url, api_key="sk-test", stream=True, **kwargs
+        )
+    )
+
+
+def test_streamed_usage_chunk_carries_the_cost(lib, fake):
+    chunks = stream_cost_chunks(lib, fake, {"include_usage": True})
+    *before, last = chunks
+    # The fake sends 9 prompt and 3 completion tokens, priced 1e-6 and 2e-6.
+    assert last.usage.total_tokens == 12
+    assert last._hidden_params["response_cost"] == pytest.approx(9e-6 + 6e-6)
+    assert last.usage.cost == pytest.approx(9e-6 + 6e-6)
+    details = last.usage.completion_tokens_details
+    assert details.reasoning_tokens == 0 and details.text_tokens == 3 and details.audio_tokens is None
+    assert all(c._hidden_params.get("response_cost") is None for c in before)
+
+
+def test_stream_without_usage_has_no_cost(lib, fake):
+    chunks = stream_cost_chunks(lib, fake, None)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "fake answer"
+    assert all(c._hidden_params.get("response_cost") is None for c in chunks)
+
+
+def test_async_streamed_usage_chunk_carries_the_cost(lib, fake):
+    lib.register_model(STREAM_PRICES)
+
+    async def run():
+        stream = await lib.acompletion(
+            model="openai/stream-usage",
+            messages=MESSAGES,
+            api_base=fake.base_url,
+            api_key="sk-test",
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+        return [c async for c in stream]
+
+    last = asyncio.run(run())[-1]
+    assert last._hidden_params["response_cost"] == pytest.approx(1.5e-5)
+    assert last.usage.completion_tokens_details.text_tokens == 3
+
+
+def test_mock_stream_usage_chunk_carries_the_cost(lib):
+    chunks = list(
+        lib.completion(
+            model="gpt-4o", messages=MESSAGES, mock_response="a b", stream=True, stream_options={"include_usage": True}
+        )
+    )
+    last = chunks[-1]
+    assert last.usage.total_tokens > 0
+    assert last._hidden_params["response_cost"] == pytest.approx(last.usage.cost) and last.usage.cost > 0
+    assert lib.completion_cost(completion_response=lib.stream_chunk_builder(chunks, messages=MESSAGES)) > 0
+
+
+# --- text completion -----------------------------------------------------------
+
+
+def test_text_completion_mock(lib):
+    r = lib.text_completion(model="gpt-4o", prompt="Say hi", mock_response="hello there")
+    assert r.object == "text_completion" and r.choices[0].text == "hello there"
+    assert r.choices[0].finish_reason == "stop" and r.choices[0].index == 0
+    assert r.usage.total_tokens == r.usage.prompt_tokens + r.usage.completion_tokens
+    assert lib.completion_cost(completion_response=r) > 0
+    types = sub(lib, "types.utils")
+    assert isinstance(r, types.TextCompletionResponse) and isinstance(r.choices[0], types.TextChoices)
+    assert types.TextChoices(text="x").text == "x"
+
+
+def test_text_completion_stream_and_async_mock(lib):
+    chunks = list(lib.text_completion(model="gpt-4o", prompt="Say hi", mock_response="hello there", stream=True))
+    assert "".join(c.choices[0].text or "" for c in chunks) == "hello there"
+    assert all(c.object == "text_completion" for c in chunks)
+    r = asyncio.run(lib.atext_completion(model="gpt-4o", prompt="Say hi", mock_response="async text"))
+    assert r.choices[0].text == "async text"
+
+
+def test_router_derives_litellms_deployment_ids(litellm):
+    import llmrelay
+
+    model_list = [
+        {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "api_key": "sk-a", "rpm": 10}},
+        {"model_name": "gpt", "litellm_params": {"api_key": "sk-b", "model": "openai/gpt-4o-mini", "weight": 0.5, "tpm": 1e6}},
+        {
+            "model_name": "claude",
+            "litellm_params": {
+                "model": "anthropic/claude-3-5-sonnet-20240620",
+                "api_key": "sk-c",
+                "tags": ["eu", "it's"],
+                "extra_headers": {"x-team": "é", "x-n": 1},
+                "input_cost_per_token": 2.5e-7,
+                "stream_timeout": 10.0,
+                "max_parallel_requests": None,
+            },
+        },
+    ]
+    ours = [d["model_info"]["id"] for d in llmrelay.Router(model_list=model_list).get_model_list()]
+    theirs = [d["model_info"]["id"] for d in litellm.Router(model_list=model_list).get_model_list()]
+    assert ours == theirs

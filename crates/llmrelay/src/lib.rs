@@ -41,6 +41,8 @@ pub use cost::{
 pub use error::{Error, ErrorKind, MAX_UPSTREAM_BODY};
 pub use llmrelay_catalog as catalog;
 pub use llmrelay_catalog::{Cost, ServiceTier};
+/// JSON values written as Python writes them (`str()`, `repr()`, `json.dumps`), for LiteLLM's derived keys and counts.
+pub use llmrelay_tokens::pyfmt;
 pub use mock::mock_embedding;
 pub use model_info::{
     get_llm_provider, get_max_tokens, get_model_info, model_info, supports_audio_input,

@@ -16,9 +16,28 @@ const MOCK_PROMPT_TOKENS: u64 = 10;
 /// LiteLLM's `DEFAULT_MOCK_RESPONSE_COMPLETION_TOKEN_COUNT`.
 const MOCK_COMPLETION_TOKENS: u64 = 20;
 
+/// The error a mock text asks for: a LiteLLM exception name
+/// (`RateLimitError`), or LiteLLM's error-shaped strings (`"Exception:
+/// content_filter_policy"` is a content-filter refusal, any other
+/// `"Exception..."` text a bad request carrying that text).
+fn mock_error(text: &str) -> Option<Error> {
+    if let Some(err) = Error::from_litellm_name(text) {
+        return Some(err);
+    }
+    if !text.starts_with("Exception") {
+        return None;
+    }
+    let kind = if text.contains("content_filter_policy") {
+        crate::ErrorKind::ContentPolicyViolation
+    } else {
+        crate::ErrorKind::BadRequest
+    };
+    Some(Error::new(kind, text).with_provider("openai"))
+}
+
 /// The mock answer to `request`, or the error `text` names.
 pub(crate) fn mock_completion(request: &ChatRequest, text: &str) -> Result<ChatResponse, Error> {
-    if let Some(err) = Error::from_litellm_name(text) {
+    if let Some(err) = mock_error(text) {
         return Err(err.with_model(request.model.clone()));
     }
     let resolved = llmrelay_catalog::resolve(&request.model).ok();
@@ -99,9 +118,11 @@ pub(crate) fn mock_chunks(request: &ChatRequest, text: &str) -> Result<Vec<ChatC
         .and_then(|o| o.include_usage)
         == Some(true)
     {
+        // The usage chunk carries the call's cost, as a streamed call's does.
         chunks.push(ChatChunk {
             choices: Vec::new(),
             usage: response.usage.clone(),
+            cost: response.cost,
             ..chunk(Delta::default(), None)
         });
     }
@@ -185,6 +206,17 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn error_shaped_strings_raise_as_litellm_does() {
+        let request = ChatRequest::new("gpt-4o", vec![Message::user("hi")]);
+        let refused = mock_completion(&request, "Exception: content_filter_policy").unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::ContentPolicyViolation);
+        assert!(refused.message.contains("content_filter_policy"));
+        let other = mock_completion(&request, "Exception: boom").unwrap_err();
+        assert_eq!(other.kind, ErrorKind::BadRequest);
+        assert!(mock_completion(&request, "No Exception here").is_ok());
     }
 
     #[test]

@@ -205,6 +205,9 @@ async fn attempt(
     if options.mock_response.is_some() {
         call_options.mock_response = options.mock_response.clone();
     }
+    if options.timeout.is_some() {
+        call_options.timeout = options.timeout;
+    }
     match call {
         CallKind::Chat(request) => {
             let mut request = request.clone();

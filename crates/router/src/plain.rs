@@ -38,7 +38,8 @@ pub async fn completion_with_fallbacks(
     fallbacks: &[Fallback],
 ) -> Result<Routed<ChatResponse>, Error> {
     let router = plain_router(client, &request.model, options, fallbacks)?;
-    router.completion(request, &route_options(options)).await
+    let routed = router.completion(request, &route_options(options)).await?;
+    Ok(named_by_model(routed))
 }
 
 /// The streamed variant: fails over until the first content, as the router does.
@@ -49,9 +50,26 @@ pub async fn completion_stream_with_fallbacks(
     fallbacks: &[Fallback],
 ) -> Result<Routed<ChatStream>, Error> {
     let router = plain_router(client, &request.model, options, fallbacks)?;
-    router
+    let routed = router
         .completion_stream(request, &route_options(options))
-        .await
+        .await?;
+    Ok(named_by_model(routed))
+}
+
+/// What a fallback's group is called inside the throwaway router.
+fn fallback_group(model: &str, index: usize) -> String {
+    format!("{model}{FALLBACK_MARK}{})", index + 1)
+}
+
+const FALLBACK_MARK: &str = " (fallback ";
+
+/// The answer with `model_group` naming the model that answered, as the
+/// caller gave it (not the throwaway router's group name).
+fn named_by_model<T>(mut routed: Routed<T>) -> Routed<T> {
+    if let Some((model, _)) = routed.model_group.rsplit_once(FALLBACK_MARK) {
+        routed.model_group = model.to_owned();
+    }
+    routed
 }
 
 fn route_options(options: &CallOptions) -> RouteOptions {
@@ -90,15 +108,19 @@ fn plain_router(
     options: &CallOptions,
     fallbacks: &[Fallback],
 ) -> Result<Router, Error> {
-    let mut entries = vec![(primary.to_owned(), options.clone())];
-    for f in fallbacks {
+    // Each fallback is a group of its own, named apart from its model, so a
+    // fallback to the primary's model (with another key, say) is still
+    // tried and no two entries share an id.
+    let mut entries = vec![(primary.to_owned(), primary.to_owned(), options.clone())];
+    for (i, f) in fallbacks.iter().enumerate() {
         let opts = f
             .options
             .clone()
             .unwrap_or_else(|| without_credentials(options));
-        entries.push((f.model.clone(), opts));
+        let group = fallback_group(&f.model, i);
+        entries.push((group, f.model.clone(), opts));
     }
-    let names: Vec<String> = fallbacks.iter().map(|f| f.model.clone()).collect();
+    let names: Vec<String> = entries[1..].iter().map(|(g, _, _)| g.clone()).collect();
     let settings = RouterSettings {
         num_retries: 0,
         disable_cooldowns: true,
@@ -108,10 +130,10 @@ fn plain_router(
     };
     let mut model_list = Vec::with_capacity(entries.len());
     let mut call_options = Vec::with_capacity(entries.len());
-    for (model, opts) in entries {
+    for (group, model, opts) in entries {
         let params = json!({ "model": model, "api_base": opts.api_base });
         let (mut config, _) = RouterConfig::from_model_list(&json!([{
-            "model_name": model, "litellm_params": params
+            "model_name": group, "litellm_params": params
         }]))
         .map_err(|e| Error::new(ErrorKind::BadRequest, e.to_string()).with_model(&model))?;
         let Some(entry) = config.model_list.pop() else {

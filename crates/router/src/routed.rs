@@ -18,6 +18,9 @@ pub struct RouteOptions {
     pub num_retries: Option<u32>,
     /// Answer every deployment's call with this text (or raise this LiteLLM exception).
     pub mock_response: Option<String>,
+    /// Whole-call timeout of each attempt, replacing the deployment's
+    /// (LiteLLM lets a call's own `timeout` win over `litellm_params`).
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// A response and how the router got it.

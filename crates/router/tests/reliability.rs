@@ -336,6 +336,25 @@ async fn plain_completion_with_fallbacks_uses_the_same_path() {
     .unwrap_err();
     assert_eq!(e.kind, ErrorKind::ServiceUnavailable);
     let _ = Fallback::from("openai/gpt-4o");
+    // A fallback to the primary's own model with other settings (another
+    // key, another base) is tried too, as LiteLLM tries it.
+    let same_model = [Fallback {
+        model: "openai/gpt-4o".into(),
+        options: Some(options(&spare)),
+    }];
+    let routed = completion_with_fallbacks(
+        &Client::new(),
+        request("openai/gpt-4o", "x"),
+        &options(&primary),
+        &same_model,
+    )
+    .await
+    .unwrap();
+    assert_eq!(text(&routed.value), "from the fallback");
+    assert_eq!(
+        (routed.model_group.as_str(), routed.attempted_fallbacks),
+        ("openai/gpt-4o", 1)
+    );
 }
 
 #[tokio::test]

@@ -41,7 +41,7 @@ mod encoding;
 mod image;
 mod messages;
 mod model;
-mod pyfmt;
+pub mod pyfmt;
 mod table_hash;
 mod tools;
 mod vocab;

@@ -7,7 +7,7 @@ use serde_json::{Map, Number, Value};
 
 /// Python's `str(value)` of the value `json.loads` would give: a string as
 /// is, anything else as [`repr`].
-pub(crate) fn str(value: &Value) -> String {
+pub fn str(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => repr(other),
@@ -15,7 +15,7 @@ pub(crate) fn str(value: &Value) -> String {
 }
 
 /// Python's `repr(value)`: `None`, `True`, `'text'`, `[1, 2]`, `{'a': 1.0}`.
-pub(crate) fn repr(value: &Value) -> String {
+pub fn repr(value: &Value) -> String {
     let mut out = String::new();
     write_repr(&mut out, value);
     out
@@ -207,11 +207,21 @@ pub(crate) fn json_dumps_entries(entries: &[(&str, &Value)], compact: bool) -> S
 /// Python's `json.dumps(value, separators=(",", ":"))`, whose default
 /// `ensure_ascii` writes every non-ASCII character as `\uXXXX`.
 pub(crate) fn json_dumps_ascii_compact(value: &Value) -> String {
+    ascii(&json_dumps(value, true))
+}
+
+/// Python's `json.dumps(value)` with every default: `", "`/`": "`
+/// separators, every non-ASCII character as `\uXXXX`.
+pub fn json_dumps_ascii(value: &Value) -> String {
+    ascii(&json_dumps(value, false))
+}
+
+fn ascii(json: &str) -> String {
     let mut out = String::new();
     let mut units = [0u16; 2];
     // Outside strings the output is ASCII, so escaping every non-ASCII
     // character escapes exactly those inside strings.
-    for ch in json_dumps(value, true).chars() {
+    for ch in json.chars() {
         if ch.is_ascii() {
             out.push(ch);
         } else {

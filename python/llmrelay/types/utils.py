@@ -17,6 +17,8 @@ from llmrelay._llmrelay import (
     ModelResponseStream,
     PromptTokensDetailsWrapper,
     StreamingChoices,
+    TextChoices,
+    TextCompletionResponse,
     Usage,
 )
 
@@ -37,6 +39,8 @@ __all__ = [
     "Message",
     "ModelResponse",
     "ModelResponseStream",
+    "TextChoices",
+    "TextCompletionResponse",
     "PromptTokensDetails",
     "PromptTokensDetailsWrapper",
     "StreamingChoices",

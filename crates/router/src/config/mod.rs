@@ -25,8 +25,8 @@ pub struct DeploymentConfig {
     pub litellm_params: LitellmParams,
     /// Its id and overrides.
     pub model_info: ModelInfoConfig,
-    /// `model_info.id`, or a SHA-256 of the name and params (stable across
-    /// processes, so instances sharing state agree on ids).
+    /// `model_info.id`, or LiteLLM's SHA-256 of the name and params (the
+    /// same id LiteLLM gives the entry, in every process and instance).
     pub id: String,
 }
 
