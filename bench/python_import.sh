@@ -3,7 +3,8 @@
 # (wall time and resident memory), a fresh process doing a mock completion, a
 # fresh process doing its first token count (token_counter('gpt-4o', 'hi'):
 # wall time and peak RSS), and the first and 100th completion against the
-# testkit's fake upstream (llmrelay-mock) on loopback.
+# testkit's fake upstream (llmrelay-mock) on loopback; and how many relocations
+# the loader applies to the extension.
 #   bash bench/python_import.sh [--runs N]
 # Builds the release wheel into bench/out/pyvenv (pip install ./python, as a
 # user would) and LiteLLM into bench/out/venv (bench/litellm_env.sh).
@@ -18,6 +19,13 @@ fi
 echo "== building and installing llmrelay (release wheel)"
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps ./python
 cargo build --release --quiet -p llmrelay-testkit --bin llmrelay-mock
+
+# Pointers in the extension's static data are relocations the loader writes
+# at import (issue 13: the catalog tables are pointer-free).
+so=$(ls "$venv"/lib/python3*/site-packages/llmrelay/_llmrelay*.so)
+if command -v readelf >/dev/null; then
+  echo "== $(basename "$so"): $(readelf -r "$so" | grep -c R_X86_64_RELATIVE) relative relocations, $(stat -c %s "$so") bytes"
+fi
 
 echo "== figures (lower is better)"
 python3 bench/python_bench.py --ours "$venv/bin/python" --peer "$LITELLM_PYTHON" \

@@ -61,6 +61,16 @@ def test_mock_stream_and_chunk_builder(lib):
     assert rebuilt.choices[0].message.content == "one two three"
 
 
+def test_stream_chunk_builder_of_no_chunks(lib):
+    # Issue 13 expected LiteLLM's APIError for no chunks; LiteLLM 1.110.2
+    # returns None for an empty list and raises APIError (status 500) only
+    # when there is nothing it can read as chunks. llmrelay follows the release.
+    assert lib.stream_chunk_builder([]) is None
+    with pytest.raises(lib.APIError) as err:
+        lib.stream_chunk_builder(None)
+    assert err.value.status_code == 500
+
+
 def test_acompletion_mock(lib):
     r = asyncio.run(lib.acompletion(model="gpt-4o", messages=MESSAGES, mock_response="async hi"))
     assert r.choices[0].message.content == "async hi"

@@ -242,3 +242,74 @@ def test_cli_bills_off_peak_prices_as_python(cli):
                 mismatches.append((model, moment, out, ours))
     assert not mismatches, mismatches
     assert len(figures) == 2 * len(models)
+
+
+COST_CASES = ROOT / "crates/catalog/tests/data/litellm_cost_cases.jsonl"
+CLI_USAGE_FIELDS = {"prompt_tokens", "completion_tokens", "cached_tokens", "cache_creation_tokens"}
+
+
+def test_cli_prices_the_cost_oracle_cases_as_python(cli):
+    # Every 50th recorded LiteLLM cost case the CLI's flags can express (all
+    # models, tiers and cache mixes of bench/oracle/litellm_cost_cases.py);
+    # the CLI refuses cached + cache-creation tokens beyond --input, which
+    # counts them (as OpenAI does), so those cases are left to Python.
+    cases = [
+        c for c in load(COST_CASES)
+        if set(c["usage"]) <= CLI_USAGE_FIELDS and c["service_tier"] in ("standard", "batch", "priority", "flex")
+        and c["usage"].get("cached_tokens", 0) + c["usage"].get("cache_creation_tokens", 0) <= c["usage"]["prompt_tokens"]
+    ][::50]
+    assert len(cases) >= 200
+    mismatches, priced = [], 0
+    for case in cases:
+        usage, tier = case["usage"], case["service_tier"]
+        cached, creation = usage.get("cached_tokens", 0), usage.get("cache_creation_tokens", 0)
+        try:
+            ours = llmrelay.cost_per_token(
+                model=case["model"], prompt_tokens=usage["prompt_tokens"],
+                completion_tokens=usage["completion_tokens"], cache_read_input_tokens=cached,
+                cache_creation_input_tokens=creation, service_tier=tier)
+        except llmrelay.OpenAIError:
+            ours = None
+        out = cli("cost", case["model"], "--input", str(usage["prompt_tokens"]),
+                  "--output", str(usage["completion_tokens"]), "--cached", str(cached),
+                  "--cache-creation", str(creation), "--tier", tier)
+        if ours is None:
+            if answered(out):
+                mismatches.append((case["model"], tier, out, "raises"))
+            continue
+        if ours == (0.0, 0.0) and "no pricing known" in out.get("raises", ""):
+            # LiteLLM's 0 for an entry without prices (Python keeps it); the
+            # CLI says the same thing in words instead of printing $0.
+            continue
+        priced += 1
+        if not answered(out) or not (close(out["prompt_cost"], ours[0]) and close(out["completion_cost"], ours[1])):
+            mismatches.append((case["model"], tier, out, ours))
+    assert not mismatches, mismatches[:20]
+    assert priced >= 150
+
+
+def test_cli_counts_the_token_oracle_cases_as_python(cli):
+    # Texts and tool-less conversations of bench/oracle/litellm_token_cases.py
+    # (the ones with tools are above), every model family the oracle covers.
+    lines = load(TOKEN_CASES)
+    conversations = {c["id"]: c for c in lines if c["kind"] == "conversation"}
+    texts = [c for c in lines if c["kind"] == "text" and "text" in c][::5]
+    chats = [
+        c for c in lines
+        if c["kind"] == "messages" and "count" in c
+        and not {"tools", "tool_choice"} & set(conversations[c["conversation"]])
+    ][::10]
+    assert len(texts) >= 100 and len(chats) >= 50
+    mismatches = []
+    for case in texts:
+        ours = llmrelay.token_counter(model=case["model"], text=case["text"])
+        out = cli("tokens", case["model"], case["text"])
+        if out.get("tokens") != ours:
+            mismatches.append((case["model"], case["text"][:40], out, ours))
+    for case in chats:
+        messages = conversations[case["conversation"]]["messages"]
+        ours = llmrelay.token_counter(model=case["model"], messages=messages)
+        out = cli("tokens", case["model"], json.dumps(messages), "--messages")
+        if out.get("tokens") != ours:
+            mismatches.append((case["model"], case["conversation"], out, ours))
+    assert not mismatches, mismatches[:20]

@@ -25,9 +25,10 @@ const MAX_CANDIDATE: usize = 160;
 /// also keeps the band, and so the work per candidate, small.
 const MAX_EDITS: u32 = 6;
 
-/// One string to match, with the name to offer when it matches and the
-/// extra edits a match costs (0 for a whole name, 1 for a tail).
-pub(crate) type Candidate<'t, 'a> = (&'t str, &'a str, u8);
+/// One string to match, with what names the model to offer when it matches
+/// (the name itself, or a row of the compiled tables) and the extra edits a
+/// match costs (0 for a whole name, 1 for a tail).
+pub(crate) type Candidate<'t, O> = (&'t str, O, u8);
 
 /// Returns up to `limit` names from `candidates` closest to `query`, best first.
 /// Names further away than about a third of the query's length (at most
@@ -46,18 +47,21 @@ where
             std::iter::once((name.to_ascii_lowercase(), name, 0)).chain(tails)
         })
         .collect();
-    let mut sorted: Vec<Candidate<'_, 'a>> = owned
+    let mut sorted: Vec<Candidate<'_, &'a str>> = owned
         .iter()
         .map(|(s, name, p)| (s.as_str(), *name, *p))
         .collect();
     sorted.sort_unstable();
-    closest_sorted(query, &sorted, limit)
+    closest_sorted(query, sorted, |name| name, limit)
 }
 
-/// [`closest`] over candidates already lower-cased and sorted by match string.
-pub(crate) fn closest_sorted<'a>(
+/// [`closest`] over candidates already lower-cased and sorted by match
+/// string; `name_of` gives the name to offer, asked only for the few
+/// candidates that come within reach.
+pub(crate) fn closest_sorted<'t, 'a, O: Copy>(
     query: &str,
-    sorted: &[Candidate<'_, 'a>],
+    sorted: impl IntoIterator<Item = Candidate<'t, O>>,
+    name_of: impl Fn(O) -> &'a str,
     limit: usize,
 ) -> Vec<&'a str> {
     let query = truncate(query.trim(), MAX_QUERY).to_ascii_lowercase();
@@ -74,7 +78,7 @@ pub(crate) fn closest_sorted<'a>(
     let mut prev: &[u8] = b"";
     let mut valid = 0; // columns 0..=valid hold prev[..valid]
     let mut dead_at = usize::MAX; // prev's prefix of this length is out of reach
-    for &(text, offer, penalty) in sorted {
+    for (text, offer, penalty) in sorted {
         let s = &text.as_bytes()[..text.len().min(MAX_CANDIDATE)];
         let lcp = common_prefix(prev, s);
         if lcp >= dead_at {
@@ -100,7 +104,7 @@ pub(crate) fn closest_sorted<'a>(
         let score = if full == prefix { full } else { prefix + 1 };
         let penalty = u32::from(penalty);
         if score + penalty <= bound {
-            ranking.offer(score + penalty, full + penalty, offer);
+            ranking.offer(score + penalty, full + penalty, name_of(offer));
         }
     }
     ranking.best.into_iter().map(|(_, _, name)| name).collect()
