@@ -88,14 +88,21 @@ pub fn cost(args: &CostArgs) -> Result<String, String> {
         Some(secs) => moment(secs)?,
         None => SystemTime::now(),
     };
-    let cost =
-        llmrelay::cost_per_token_at(&args.model, &usage, args.tier.into(), at).map_err(message)?;
+    // An entry the catalog lists without prices costs $0, as LiteLLM's
+    // cost_per_token (and llmrelay's Python) answer; it is said, not hidden.
+    let priced = !llmrelay::is_unpriced(&args.model);
+    let cost = if priced {
+        llmrelay::cost_per_token_at(&args.model, &usage, args.tier.into(), at).map_err(message)?
+    } else {
+        llmrelay::Cost::default()
+    };
     if args.json {
         return to_json(&json!({
             "model": model.key,
             "provider": model.provider,
             "usage": usage,
             "at": args.at,
+            "priced": priced,
             "prompt_cost": cost.prompt,
             "completion_cost": cost.completion,
             "total_cost": cost.total(),
@@ -115,6 +122,12 @@ pub fn cost(args: &CostArgs) -> Result<String, String> {
         format!("{} for {} tokens", dollars(cost.completion), args.output),
     ]);
     t.row(vec!["total".into(), dollars(cost.total())]);
+    if !priced {
+        t.row(vec![
+            "note".into(),
+            "the catalog lists no price for this model: $0, as LiteLLM answers".into(),
+        ]);
+    }
     Ok(t.render())
 }
 

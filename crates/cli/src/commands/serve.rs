@@ -103,10 +103,11 @@ pub fn serve(args: &ServeArgs) -> Result<String, String> {
         ControlSettings::from_config(&config, &dir, &instance)
     });
     runtime.block_on(async move {
+        let mut keys_note = None;
         let (gateway, control) = match control {
             Some(settings) => {
+                keys_note = Some(format!("virtual keys: {settings:?}"));
                 let control = Arc::new(ControlPlane::open(&settings).await?);
-                eprintln!("virtual keys: database {settings:?}");
                 let gateway = gateway
                     .with_control(Arc::clone(&control))
                     .map_err(|e| e.to_string())?;
@@ -118,7 +119,11 @@ pub fn serve(args: &ServeArgs) -> Result<String, String> {
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
+        // The first line stays the address (scripts and tests read it).
         eprintln!("llmrelay gateway listening on http://{local}");
+        if let Some(note) = keys_note {
+            eprintln!("{note}");
+        }
         let served = llmrelay_gateway::serve(
             listener,
             Arc::new(gateway),
