@@ -269,15 +269,16 @@ async def aimage_generation(prompt=None, model=None, **kwargs):
     return await _llmrelay._aendpoint("image_generation", model or "dall-e-2", prompt, **kwargs)
 
 
-def rerank(model=None, query=None, documents=None, return_documents=True, **kwargs):
+def rerank(model=None, query=None, documents=None, return_documents=None, **kwargs):
     """LiteLLM's ``rerank``: a ``RerankResponse`` whose ``results`` are dicts
-    (``index``, ``relevance_score`` and, as LiteLLM's default asks, ``document``)."""
+    (``index``, ``relevance_score``, and ``document`` with ``return_documents=True``,
+    even from providers that do not send documents back)."""
     return _llmrelay._endpoint(
         "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
     )
 
 
-async def arerank(model=None, query=None, documents=None, return_documents=True, **kwargs):
+async def arerank(model=None, query=None, documents=None, return_documents=None, **kwargs):
     """LiteLLM's ``arerank``."""
     return await _llmrelay._aendpoint(
         "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs

@@ -103,7 +103,8 @@ fn run(
         .unwrap_or_default()
         .to_owned();
     let body = Value::Object(prepared.body);
-    let invalid = |e: serde_json::Error| errors::bad_request(py, &model, &format!("invalid request: {e}"));
+    let invalid =
+        |e: serde_json::Error| errors::bad_request(py, &model, &format!("invalid request: {e}"));
     let options = prepared.options;
     enum Request {
         Moderation(ModerationRequest),
@@ -137,6 +138,24 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
+/// LiteLLM reads moderations through the `openai` package's model, so its
+/// category names are Python attribute names: `self-harm/intent` is
+/// `self_harm_intent`.
+fn python_category_names(result: &mut Value) {
+    for field in [
+        "categories",
+        "category_scores",
+        "category_applied_input_types",
+    ] {
+        if let Some(Value::Object(map)) = result.get_mut(field) {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(name, value)| (name.replace(['/', '-'], "_"), value))
+                .collect();
+        }
+    }
+}
+
 /// LiteLLM's object for an answer, with its `_hidden_params`.
 fn object<'py>(
     py: Python<'py>,
@@ -144,10 +163,14 @@ fn object<'py>(
     (value, cost): Answer,
     meta: &Meta,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let map = match value {
+    let mut map = match value {
         Value::Object(map) => map,
         _ => Map::new(),
     };
+    if let (Endpoint::Moderation, Some(Value::Array(results))) = (endpoint, map.get_mut("results"))
+    {
+        results.iter_mut().for_each(python_category_names);
+    }
     let obj = objects::build(py, endpoint.kind(), &map)?;
     objects::set_hidden(&obj, &meta.hidden(py, cost)?)?;
     Ok(obj)
