@@ -29,12 +29,16 @@ from llmrelay._llmrelay import (
     Embedding,
     EmbeddingResponse,
     Function,
+    ImageObject,
+    ImageResponse,
     Message,
     ModelCostMap,
     ModelResponse,
     ModelResponseStream,
+    ModerationResponse,
     OpenAIObject,
     PromptTokensDetailsWrapper,
+    RerankResponse,
     StreamingChoices,
     TextChoices,
     TextCompletionResponse,
@@ -241,6 +245,44 @@ async def aembedding(model=None, input=None, **kwargs):
 
         return await hooked(model, input, kwargs)
     return await _llmrelay._aembedding(model, input, **kwargs)
+
+
+def moderation(input=None, model=None, **kwargs):
+    """LiteLLM's ``moderation``: OpenAI's moderations endpoint (the default
+    model is ``omni-moderation-latest``, as OpenAI's own)."""
+    return _llmrelay._endpoint("moderation", model or "omni-moderation-latest", input, **kwargs)
+
+
+async def amoderation(input=None, model=None, **kwargs):
+    """LiteLLM's ``amoderation``."""
+    return await _llmrelay._aendpoint("moderation", model or "omni-moderation-latest", input, **kwargs)
+
+
+def image_generation(prompt=None, model=None, **kwargs):
+    """LiteLLM's ``image_generation``: an ``ImageResponse`` (default model
+    ``dall-e-2``, as LiteLLM's)."""
+    return _llmrelay._endpoint("image_generation", model or "dall-e-2", prompt, **kwargs)
+
+
+async def aimage_generation(prompt=None, model=None, **kwargs):
+    """LiteLLM's ``aimage_generation``."""
+    return await _llmrelay._aendpoint("image_generation", model or "dall-e-2", prompt, **kwargs)
+
+
+def rerank(model=None, query=None, documents=None, return_documents=None, **kwargs):
+    """LiteLLM's ``rerank``: a ``RerankResponse`` whose ``results`` are dicts
+    (``index``, ``relevance_score``, and ``document`` with ``return_documents=True``,
+    even from providers that do not send documents back)."""
+    return _llmrelay._endpoint(
+        "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
+    )
+
+
+async def arerank(model=None, query=None, documents=None, return_documents=None, **kwargs):
+    """LiteLLM's ``arerank``."""
+    return await _llmrelay._aendpoint(
+        "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
+    )
 
 
 def register_model(model_cost):

@@ -181,6 +181,34 @@ class EmbeddingResponse(OpenAIObject):
     object: str
     usage: Optional[Usage]
 
+class ImageObject(OpenAIObject):
+    b64_json: Optional[str]
+    url: Optional[str]
+    revised_prompt: Optional[str]
+
+class ImageResponse(OpenAIObject):
+    created: int
+    data: List[ImageObject]
+    usage: Optional[Any]
+
+class Moderation(OpenAIObject):
+    flagged: bool
+    categories: Dict[str, bool]
+    category_scores: Dict[str, float]
+    category_applied_input_types: Optional[Dict[str, List[str]]]
+
+class ModerationResponse(OpenAIObject):
+    id: str
+    model: str
+    results: List[Moderation]
+
+class RerankResponse(OpenAIObject):
+    """``results``: dicts with ``index``, ``relevance_score`` and, when asked, ``document``."""
+
+    id: Optional[str]
+    results: List[Dict[str, Any]]
+    meta: Optional[Dict[str, Any]]
+
 class TextChoices(OpenAIObject):
     finish_reason: Optional[str]
     index: int
@@ -290,6 +318,49 @@ def embedding(
     **kwargs: Any,
 ) -> EmbeddingResponse: ...
 async def aembedding(model: str, input: Optional[Any] = None, **kwargs: Any) -> EmbeddingResponse: ...
+def moderation(input: Union[str, List[str], List[Dict[str, Any]], None] = None, model: Optional[str] = None, **kwargs: Any) -> ModerationResponse:
+    """LiteLLM's ``moderation``; the default model is ``omni-moderation-latest``."""
+
+async def amoderation(input: Union[str, List[str], List[Dict[str, Any]], None] = None, model: Optional[str] = None, **kwargs: Any) -> ModerationResponse: ...
+def image_generation(
+    prompt: Optional[str] = None,
+    model: Optional[str] = None,
+    *,
+    n: Optional[int] = None,
+    size: Optional[str] = None,
+    quality: Optional[str] = None,
+    response_format: Optional[str] = None,
+    style: Optional[str] = None,
+    user: Optional[str] = None,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
+    timeout: Optional[float] = None,
+    **kwargs: Any,
+) -> ImageResponse:
+    """LiteLLM's ``image_generation``; ``_hidden_params["response_cost"]`` from the catalog's per-image prices."""
+
+async def aimage_generation(prompt: Optional[str] = None, model: Optional[str] = None, **kwargs: Any) -> ImageResponse: ...
+def rerank(
+    model: Optional[str] = None,
+    query: Optional[str] = None,
+    documents: Optional[List[Union[str, Dict[str, Any]]]] = None,
+    return_documents: Optional[bool] = None,
+    *,
+    top_n: Optional[int] = None,
+    max_tokens_per_doc: Optional[int] = None,
+    api_base: Optional[str] = None,
+    api_key: Optional[str] = None,
+    **kwargs: Any,
+) -> RerankResponse:
+    """LiteLLM's ``rerank`` (Cohere v2); cost is search units times ``input_cost_per_query``."""
+
+async def arerank(
+    model: Optional[str] = None,
+    query: Optional[str] = None,
+    documents: Optional[List[Union[str, Dict[str, Any]]]] = None,
+    return_documents: Optional[bool] = None,
+    **kwargs: Any,
+) -> RerankResponse: ...
 def text_completion(
     prompt: Union[str, List[str], List[int], List[List[int]], None] = None,
     model: Optional[str] = None,

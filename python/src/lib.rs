@@ -11,6 +11,7 @@ mod completion;
 mod convert;
 mod cost;
 mod dispatch;
+mod endpoints;
 mod errors;
 mod litellm_params;
 mod objects;
@@ -30,6 +31,8 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(completion::_acompletion, m)?)?;
     m.add_function(wrap_pyfunction!(completion::embedding, m)?)?;
     m.add_function(wrap_pyfunction!(completion::_aembedding, m)?)?;
+    m.add_function(wrap_pyfunction!(endpoints::_endpoint, m)?)?;
+    m.add_function(wrap_pyfunction!(endpoints::_aendpoint, m)?)?;
     m.add_function(wrap_pyfunction!(stream::stream_chunk_builder, m)?)?;
     m.add_function(wrap_pyfunction!(cost::completion_cost, m)?)?;
     m.add_function(wrap_pyfunction!(cost::cost_per_token, m)?)?;

@@ -426,6 +426,22 @@ kinds! {
         ["finish_reason" => Initial::None, "index" => Initial::Zero, "text" => Initial::None,
          "logprobs" => Initial::None]
         children [];
+    ImageResponse: /// An image generation response (`image_generation`).
+        ["created" => Initial::Zero, "data" => Initial::EmptyList, "usage" => Initial::None]
+        children ["data" => ImageObject];
+    ImageObject: /// One generated image: a `url` or its `b64_json`.
+        ["b64_json" => Initial::None, "url" => Initial::None, "revised_prompt" => Initial::None]
+        children [];
+    RerankResponse: /// A rerank response: `results` are dicts (`index`, `relevance_score`, `document`).
+        ["id" => Initial::None, "results" => Initial::EmptyList, "meta" => Initial::None]
+        children [];
+    ModerationResponse: /// A moderation response, OpenAI's shape.
+        ["id" => Initial::None, "model" => Initial::None, "results" => Initial::EmptyList]
+        children ["results" => Moderation];
+    Moderation: /// The verdict on one input.
+        ["flagged" => Initial::None, "categories" => Initial::None,
+         "category_scores" => Initial::None, "category_applied_input_types" => Initial::None]
+        children [];
 }
 
 /// The fields of a new object of `kind` built from keyword arguments:

@@ -82,7 +82,11 @@ impl Meta {
         (routed.value, meta)
     }
 
-    fn hidden<'py>(&self, py: Python<'py>, cost: Option<f64>) -> PyResult<Bound<'py, PyDict>> {
+    pub(crate) fn hidden<'py>(
+        &self,
+        py: Python<'py>,
+        cost: Option<f64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let hidden = PyDict::new(py);
         hidden.set_item("custom_llm_provider", self.provider.as_deref())?;
         hidden.set_item("api_base", self.api_base.as_deref())?;

@@ -63,6 +63,15 @@ def mock_server():
 
 
 @pytest.fixture(scope="session")
+def cohere_server():
+    """Base URL of the testkit's fake Cohere v2 upstream (chat, embed, rerank)."""
+    proc, url = start_mock("--wire", "cohere")
+    yield url
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture(scope="session")
 def slow_mock_server():
     """The fake upstream answering after 100 ms (for concurrency tests)."""
     proc, url = start_mock("--latency-ms", "100")

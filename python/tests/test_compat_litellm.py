@@ -500,3 +500,39 @@ def test_router_derives_litellms_deployment_ids(litellm):
     ours = [d["model_info"]["id"] for d in llmrelay.Router(model_list=model_list).get_model_list()]
     theirs = [d["model_info"]["id"] for d in litellm.Router(model_list=model_list).get_model_list()]
     assert ours == theirs
+
+
+# --- moderation, image generation, rerank (against the testkit's fakes) ----
+
+
+def test_moderation_against_fake_openai(lib, mock_server):
+    r = lib.moderation(input="I will kill it", model="omni-moderation-latest", api_base=mock_server, api_key="sk-test")
+    assert r.model == "omni-moderation-latest" and r.id.startswith("modr-")
+    result = r.results[0]
+    assert result.flagged is True
+    assert result.categories["violence"] is True and result.categories["harassment_threatening"] is False
+    assert result.category_scores["violence"] > 0.5
+
+
+def test_image_generation_against_fake_openai(lib, mock_server):
+    r = lib.image_generation(prompt="a fox", model="openai/dall-e-3", n=2, api_base=mock_server, api_key="sk-test")
+    assert isinstance(r, lib.ImageResponse)
+    assert len(r.data) == 2 and r.data[0].url.endswith(".png")
+    assert r.data[0].revised_prompt.endswith("a fox")
+    assert r.model_dump()["data"][1]["url"] == r.data[1].url
+
+
+def test_rerank_against_fake_cohere(lib, cohere_server):
+    docs = ["Berlin is in Germany", "Paris is the capital of France", "France exports wine"]
+    r = asyncio.run(
+        lib.arerank(model="cohere/rerank-v3.5", query="capital of France", documents=docs, top_n=2, api_base=cohere_server, api_key="k")
+    )
+    assert [x["index"] for x in r.results] == [1, 2]
+    assert r.results[0]["relevance_score"] == 1.0
+    assert r.meta["billed_units"]["search_units"] == 1
+    assert r._hidden_params["response_cost"] == pytest.approx(0.002)
+
+
+def test_rerank_empty_documents_is_bad_request(lib, cohere_server):
+    with pytest.raises(lib.BadRequestError):
+        lib.rerank(model="cohere/rerank-v3.5", query="q", documents=[], api_base=cohere_server, api_key="k")

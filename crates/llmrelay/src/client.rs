@@ -1,5 +1,5 @@
-//! [`Client`]: `completion`, streamed completion and `embedding` over every
-//! callable provider. `Client::new()` allocates nothing but two pointers;
+//! [`Client`]: `completion`, streamed completion, `embedding`, `moderation`,
+//! `image_generation` and `rerank` over every callable provider. `Client::new()` allocates nothing but two pointers;
 //! the HTTP client is built by the first call that needs the network.
 //!
 //! A call flows through the layers one way: `route` resolves the target
@@ -19,6 +19,8 @@ use crate::route::{self, Auth, Target};
 use crate::stream::{self, ChatStream, EventSource};
 use crate::transport::{read_capped, ErrorMapper, SendPolicy, Transport};
 use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ModelList};
+use crate::types::{ImageGenerationRequest, ImageResponse, ModerationRequest, ModerationResponse};
+use crate::types::{RerankRequest, RerankResponse};
 
 /// The SDK's entry point. Cheap to create and to clone (clones share the
 /// connection pool); safe to use from many tasks at once.
@@ -188,6 +190,77 @@ impl Client {
         Ok(response)
     }
 
+    /// LiteLLM's `moderation`: OpenAI's `POST /moderations`.
+    pub async fn moderation(
+        &self,
+        request: ModerationRequest,
+        options: &CallOptions,
+    ) -> Result<ModerationResponse, Error> {
+        require_model(&request.model)?;
+        if request.input.is_null() {
+            return Err(bad_request(&request.model, "`input` is required"));
+        }
+        let target = self.target(&request.model, options).await?;
+        let http = target.adapter.moderation_request(&target, &request)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        target.adapter.parse_moderation(&target, &body)
+    }
+
+    /// LiteLLM's `image_generation`: OpenAI's `POST /images/generations`.
+    pub async fn image_generation(
+        &self,
+        request: ImageGenerationRequest,
+        options: &CallOptions,
+    ) -> Result<ImageResponse, Error> {
+        require_model(&request.model)?;
+        let size = request
+            .dimensions()
+            .map_err(|message| bad_request(&request.model, message))?;
+        // As LiteLLM does, an image model named without a provider that the
+        // catalog does not know (`dall-e-3`) is OpenAI's.
+        let model =
+            if request.model.contains('/') || llmrelay_catalog::get(&request.model).is_some() {
+                request.model.clone()
+            } else {
+                format!("openai/{}", request.model)
+            };
+        let target = self.target(&model, options).await?;
+        let http = target.adapter.image_request(&target, &request)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        let mut response = target.adapter.parse_image(&target, &body)?;
+        response.cost = crate::cost::image_cost(&target, &request, size, response.data.len());
+        Ok(response)
+    }
+
+    /// LiteLLM's `rerank`: Cohere's `POST /v2/rerank`. Results carry their
+    /// documents when `return_documents` asks, whether or not the provider
+    /// sends them back.
+    pub async fn rerank(
+        &self,
+        request: RerankRequest,
+        options: &CallOptions,
+    ) -> Result<RerankResponse, Error> {
+        require_model(&request.model)?;
+        if request.documents.is_empty() {
+            return Err(bad_request(&request.model, "`documents` must not be empty"));
+        }
+        let target = self.target(&request.model, options).await?;
+        let http = target.adapter.rerank_request(&target, &request)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        let mut response = target.adapter.parse_rerank(&target, &body)?;
+        if request.return_documents == Some(true) {
+            for result in &mut response.results {
+                if result.document.is_none() {
+                    result.document = request
+                        .document_text(result.index as usize)
+                        .map(|text| serde_json::json!({ "text": text }));
+                }
+            }
+        }
+        response.cost = crate::cost::rerank_cost(target.info, &response);
+        Ok(response)
+    }
+
     /// The models `provider` serves (`GET /models`), for OpenAI-format providers.
     /// `provider` is a catalog slug (`openai`, `groq`...) or `provider/anything`.
     pub async fn list_models(
@@ -323,6 +396,19 @@ impl EventSource for TargetEvents {
 pub(crate) fn target_events(target: Target, now: SystemTime) -> Box<dyn EventSource> {
     let parser = target.adapter.stream_parser(now);
     Box::new(TargetEvents { target, parser })
+}
+
+/// A `BadRequest` about the call to `model`.
+fn bad_request(model: &str, message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::BadRequest, message).with_model(model)
+}
+
+/// Non-chat calls name their model; an empty one is the caller's error.
+fn require_model(model: &str) -> Result<(), Error> {
+    if model.trim().is_empty() {
+        return Err(bad_request(model, "`model` is required"));
+    }
+    Ok(())
 }
 
 /// Checks a request before anything is resolved or sent.

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use llmrelay_catalog::{Cost, ModelInfo, ServiceTier, Usage};
 
-use crate::types::{ChatResponse, EmbeddingResponse};
+use crate::types::{ChatResponse, EmbeddingResponse, RerankResponse};
 
 use crate::error::Error;
 use crate::model_info::model_info;
@@ -134,4 +134,45 @@ pub(crate) fn embedding_cost(
     llmrelay_catalog::cost_per_token(info?, &billing, ServiceTier::Standard)
         .ok()
         .map(|c| c.total())
+}
+
+/// What a rerank call cost: its search units at the model's
+/// `input_cost_per_query`, as LiteLLM prices it.
+pub(crate) fn rerank_cost(info: Option<&ModelInfo>, response: &RerankResponse) -> Option<f64> {
+    let per_query = info?
+        .prices
+        .iter()
+        .find(|(key, _)| *key == "input_cost_per_query")?
+        .1;
+    Some(per_query * response.search_units())
+}
+
+/// What `images` images of `request` cost, as LiteLLM prices them: the
+/// catalog's entry for the quality, size and model
+/// (`hd/1024-x-1792/dall-e-3`, `1024-x-1024/gpt-image-1.5`, else the model),
+/// at `input_cost_per_image`, or `input_cost_per_pixel` times the pixels.
+pub(crate) fn image_cost(
+    target: &crate::route::Target,
+    request: &crate::types::ImageGenerationRequest,
+    size: Option<(u32, u32)>,
+    images: usize,
+) -> Option<f64> {
+    let (width, height) = size.unwrap_or((1024, 1024));
+    let quality = request.quality.as_deref().unwrap_or("standard");
+    let model = target.model.as_str();
+    let sized = format!("{width}-x-{height}/{model}");
+    let keys = [format!("{quality}/{sized}"), sized, model.to_owned()];
+    let info = keys.iter().find_map(|key| {
+        llmrelay_catalog::get(&format!("{}/{key}", target.provider.name))
+            .or_else(|| llmrelay_catalog::get(key))
+    })?;
+    let price = |name: &str| {
+        info.prices
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|p| p.1)
+    };
+    let per_image = price("input_cost_per_image")
+        .or_else(|| Some(price("input_cost_per_pixel")? * f64::from(width) * f64::from(height)))?;
+    Some(per_image * images as f64)
 }

@@ -54,5 +54,7 @@ pub use options::{AwsOptions, CallOptions, ClientConfig, Headers, Secret, Vertex
 pub use stream::{stream_chunk_builder, ChatStream};
 pub use tokens::{decode, encode, token_counter, tool_choice_tokens, TokenInput};
 pub use types::{
-    ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Message, Role, Usage,
+    ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse,
+    ImageGenerationRequest, ImageResponse, Message, ModerationRequest, ModerationResponse,
+    RerankRequest, RerankResponse, Role, Usage,
 };

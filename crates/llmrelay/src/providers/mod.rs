@@ -29,7 +29,9 @@ pub(crate) use http::{HttpRequest, Method};
 
 use crate::error::{Error, ErrorKind};
 use crate::types::{
-    ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ModelList,
+    ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse,
+    ImageGenerationRequest, ImageResponse, ModelList, ModerationRequest, ModerationResponse,
+    RerankRequest, RerankResponse,
 };
 
 /// How a provider frames the events of a streamed answer.
@@ -100,6 +102,18 @@ pub(crate) struct Provider {
     pub models_request: fn(&Target) -> Result<HttpRequest, Error>,
     /// A model list body.
     pub parse_models: fn(&Target, &[u8]) -> Result<ModelList, Error>,
+    /// The moderation request.
+    pub moderation_request: fn(&Target, &ModerationRequest) -> Result<HttpRequest, Error>,
+    /// A moderation answer body.
+    pub parse_moderation: fn(&Target, &[u8]) -> Result<ModerationResponse, Error>,
+    /// The image generation request.
+    pub image_request: fn(&Target, &ImageGenerationRequest) -> Result<HttpRequest, Error>,
+    /// An image generation answer body.
+    pub parse_image: fn(&Target, &[u8]) -> Result<ImageResponse, Error>,
+    /// The rerank request.
+    pub rerank_request: fn(&Target, &RerankRequest) -> Result<HttpRequest, Error>,
+    /// A rerank answer body.
+    pub parse_rerank: fn(&Target, &[u8]) -> Result<RerankResponse, Error>,
 }
 
 impl Provider {
@@ -116,6 +130,12 @@ impl Provider {
         parse_embedding: |target, _| Err(not_offered(target, "embeddings")),
         models_request: |target| Err(not_offered(target, MODEL_LIST)),
         parse_models: |target, _| Err(not_offered(target, MODEL_LIST)),
+        moderation_request: |target, _| Err(not_offered(target, "moderations")),
+        parse_moderation: |target, _| Err(not_offered(target, "moderations")),
+        image_request: |target, _| Err(not_offered(target, "image generation")),
+        parse_image: |target, _| Err(not_offered(target, "image generation")),
+        rerank_request: |target, _| Err(not_offered(target, "rerank")),
+        parse_rerank: |target, _| Err(not_offered(target, "rerank")),
     };
 }
 
@@ -173,6 +193,12 @@ dispatch! {
     models_request(target: &Target) -> Result<HttpRequest, Error>;
     parse_models(target: &Target, body: &[u8]) -> Result<ModelList, Error>;
     map_error(target: &Target, status: u16, body: &[u8]) -> Error;
+    moderation_request(target: &Target, request: &ModerationRequest) -> Result<HttpRequest, Error>;
+    parse_moderation(target: &Target, body: &[u8]) -> Result<ModerationResponse, Error>;
+    image_request(target: &Target, request: &ImageGenerationRequest) -> Result<HttpRequest, Error>;
+    parse_image(target: &Target, body: &[u8]) -> Result<ImageResponse, Error>;
+    rerank_request(target: &Target, request: &RerankRequest) -> Result<HttpRequest, Error>;
+    parse_rerank(target: &Target, body: &[u8]) -> Result<RerankResponse, Error>;
 }
 
 impl Adapter {

@@ -1,8 +1,8 @@
-//! `llmrelay-mock`: a fake OpenAI upstream serving the same answer forever, for load
-//! benchmarks.
+//! `llmrelay-mock`: a fake OpenAI (or, with `--wire cohere`, Cohere) upstream serving
+//! the same answer forever, for load benchmarks and the Python tests.
 //!
 //! ```text
-//! llmrelay-mock --port P [--latency-ms N] [--stream-delay-ms N] [--content TEXT]
+//! llmrelay-mock --port P [--latency-ms N] [--stream-delay-ms N] [--content TEXT] [--wire W]
 //! ```
 //!
 //! Prints its API base (`http://127.0.0.1:P/v1`) on stdout once it accepts connections.
@@ -12,18 +12,21 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use llmrelay_testkit::{FakeOpenAi, Reply, DEFAULT_CONTENT};
+use llmrelay_testkit::{FakeCohere, FakeOpenAi, Reply, DEFAULT_CONTENT};
 
 const USAGE: &str =
-    "usage: llmrelay-mock --port P [--latency-ms N] [--stream-delay-ms N] [--content TEXT]
+    "usage: llmrelay-mock --port P [--latency-ms N] [--stream-delay-ms N] [--content TEXT] [--wire W]
 
 Serves a fake OpenAI API on 127.0.0.1:P (0 picks a free port) until killed:
-POST /v1/chat/completions (JSON or SSE), POST /v1/embeddings, GET /v1/models.
+POST /v1/chat/completions (JSON or SSE), POST /v1/embeddings, GET /v1/models,
+POST /v1/moderations, POST /v1/images/generations. With --wire cohere, Cohere's v2:
+POST /v2/chat, POST /v2/embed, POST /v2/rerank.
 
   --port P             port on 127.0.0.1 to listen on (required)
   --latency-ms N       wait N ms before each response's headers (default 0)
   --stream-delay-ms N  wait N ms between stream events (default 0)
-  --content TEXT       the assistant's answer (default: a short greeting)";
+  --content TEXT       the assistant's answer (default: a short greeting)
+  --wire W             openai (default) or cohere";
 
 /// The command line.
 #[derive(Debug, PartialEq)]
@@ -32,6 +35,7 @@ struct Options {
     latency: Duration,
     stream_delay: Duration,
     content: String,
+    cohere: bool,
 }
 
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
@@ -39,6 +43,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
     let mut latency = Duration::ZERO;
     let mut stream_delay = Duration::ZERO;
     let mut content = DEFAULT_CONTENT.to_owned();
+    let mut cohere = false;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let (name, inline) = match flag.split_once('=') {
@@ -67,6 +72,13 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
             "--latency-ms" => latency = millis(&value)?,
             "--stream-delay-ms" => stream_delay = millis(&value)?,
             "--content" => content = value,
+            "--wire" => {
+                cohere = match value.as_str() {
+                    "openai" => false,
+                    "cohere" => true,
+                    other => return Err(format!("--wire: `{other}` is not openai or cohere")),
+                }
+            }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -75,6 +87,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
         latency,
         stream_delay,
         content,
+        cohere,
     })
 }
 
@@ -94,26 +107,38 @@ async fn main() -> ExitCode {
     let reply = Reply::content(options.content)
         .with_latency(options.latency)
         .with_stream_delay(options.stream_delay);
+    let port = options.port;
+    if options.cohere {
+        let server = FakeCohere::builder()
+            .port(port)
+            .default_reply(reply)
+            .record_requests(false)
+            .start()
+            .await;
+        return serve(server.map(|s| (s.base_url(), s)), port).await;
+    }
     let server = FakeOpenAi::builder()
-        .port(options.port)
+        .port(port)
         .default_reply(reply)
         .record_requests(false)
         .start()
         .await;
-    let server = match server {
-        Ok(server) => server,
+    serve(server.map(|s| (s.base_url(), s)), port).await
+}
+
+/// Prints the base URL of a started server and serves until the process is
+/// killed (the handle must stay alive for that).
+async fn serve<S>(started: Result<(String, S), impl std::fmt::Display>, port: u16) -> ExitCode {
+    let (url, server) = match started {
+        Ok(started) => started,
         Err(error) => {
-            eprintln!(
-                "llmrelay-mock: cannot listen on 127.0.0.1:{}: {error}",
-                options.port
-            );
+            eprintln!("llmrelay-mock: cannot listen on 127.0.0.1:{port}: {error}");
             return ExitCode::FAILURE;
         }
     };
     let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "{}", server.base_url());
+    let _ = writeln!(stdout, "{url}");
     let _ = stdout.flush();
-    // Serve until the process is killed; the handle must stay alive for that.
     std::future::pending::<()>().await;
     drop(server);
     ExitCode::SUCCESS
@@ -131,7 +156,7 @@ mod tests {
     #[test]
     fn parses_every_option() {
         let options = parse(args(
-            "--port 8080 --latency-ms 5 --stream-delay-ms=2 --content hi",
+            "--port 8080 --latency-ms 5 --stream-delay-ms=2 --content hi --wire cohere",
         ))
         .unwrap();
         assert_eq!(
@@ -141,6 +166,7 @@ mod tests {
                 latency: Duration::from_millis(5),
                 stream_delay: Duration::from_millis(2),
                 content: "hi".to_owned(),
+                cohere: true,
             }
         );
     }

@@ -5,6 +5,7 @@
 
 mod chat;
 mod embed;
+mod rerank;
 mod wire;
 
 use axum::http::header::AUTHORIZATION;
@@ -75,6 +76,7 @@ const CHAT_FIELDS: &[&str] = &[
 enum Route {
     Chat,
     Embed,
+    Rerank,
 }
 
 /// Answers one request as Cohere would, following the next scripted reply.
@@ -82,6 +84,7 @@ pub(crate) async fn respond(state: &Shared, parts: &Parts, body: Option<&Value>)
     let route = match (parts.method.as_str(), parts.uri.path()) {
         ("POST", "/v2/chat") => Route::Chat,
         ("POST", "/v2/embed") => Route::Embed,
+        ("POST", "/v2/rerank") => Route::Rerank,
         (method, path) => {
             return error_response(&ApiError::new(404, format!("{method} {path} not found")))
         }
@@ -94,6 +97,7 @@ pub(crate) async fn respond(state: &Shared, parts: &Parts, body: Option<&Value>)
     let validated = match route {
         Route::Chat => validate_chat(body),
         Route::Embed => embed::validate(body),
+        Route::Rerank => rerank::validate(body),
     };
     match validated {
         Ok(body) => {
@@ -130,6 +134,7 @@ impl Renderer for Answer<'_> {
         let body = match self.route {
             Route::Chat => chat::response(reply, self.body),
             Route::Embed => embed::response(reply, self.body),
+            Route::Rerank => rerank::response(self.body),
         };
         json_response(StatusCode::OK, body)
     }

@@ -1,8 +1,10 @@
-//! OpenAI's API: routing, the validation OpenAI does before it answers, the scripted
+//! OpenAI's API (chat, embeddings, models, moderations, image generation): routing, the validation OpenAI does before it answers, the scripted
 //! reply's outcome, and OpenAI's error bodies.
 
 mod chat;
 mod embeddings;
+mod images;
+mod moderations;
 mod wire;
 
 use axum::http::header::{HeaderValue, AUTHORIZATION};
@@ -23,6 +25,8 @@ enum Route {
     Chat,
     Embeddings,
     Models,
+    Moderations,
+    Images,
 }
 
 /// Answers one request as OpenAI would, following the next scripted reply.
@@ -31,9 +35,13 @@ pub(crate) async fn respond(state: &Shared, parts: &Parts, body: Option<&Value>)
         ("POST", "/v1/chat/completions") => Route::Chat,
         ("POST", "/v1/embeddings") => Route::Embeddings,
         ("GET", "/v1/models") => Route::Models,
+        ("POST", "/v1/moderations") => Route::Moderations,
+        ("POST", "/v1/images/generations") => Route::Images,
         // Azure OpenAI serves the same bodies at deployment URLs.
         ("POST", path) if azure_route(path, "chat/completions") => Route::Chat,
         ("POST", path) if azure_route(path, "embeddings") => Route::Embeddings,
+        ("POST", path) if azure_route(path, "moderations") => Route::Moderations,
+        ("POST", path) if azure_route(path, "images/generations") => Route::Images,
         (method, path) => {
             let error = ApiError::new(404, format!("Invalid URL ({method} {path})"));
             return with_request_id(error_response(&error, ""));
@@ -60,6 +68,7 @@ struct Valid<'a> {
     model: &'a str,
     stream: bool,
     embedding_inputs: Vec<crate::vectors::Input<'a>>,
+    moderation_inputs: Vec<String>,
 }
 
 static NULL: Value = Value::Null;
@@ -79,6 +88,7 @@ fn validate<'a>(
             model: "",
             stream: false,
             embedding_inputs: Vec::new(),
+            moderation_inputs: Vec::new(),
         });
     }
     let body = body.filter(|b| b.is_object()).ok_or_else(|| {
@@ -90,11 +100,16 @@ fn validate<'a>(
              this, please contact us through our help center at help.openai.com.)",
         )
     })?;
-    let model = body["model"]
-        .as_str()
-        .ok_or_else(|| ApiError::new(400, "you must provide a model parameter"))?;
+    // Moderations and images have a default model.
+    let model = match (route, body["model"].as_str()) {
+        (_, Some(model)) => model,
+        (Route::Moderations, None) => "omni-moderation-latest",
+        (Route::Images, None) => "dall-e-2",
+        _ => return Err(ApiError::new(400, "you must provide a model parameter")),
+    };
     let stream = route == Route::Chat && body["stream"].as_bool() == Some(true);
     let mut embedding_inputs = Vec::new();
+    let mut moderation_inputs = Vec::new();
     match route {
         Route::Chat => {
             if !body["messages"].is_array() {
@@ -114,6 +129,13 @@ fn validate<'a>(
             }
             embedding_inputs = embeddings::inputs(&body["input"])?;
         }
+        Route::Moderations => {
+            if body["input"].is_null() {
+                return Err(missing_parameter("input"));
+            }
+            moderation_inputs = moderations::inputs(&body["input"])?;
+        }
+        Route::Images => images::validate(body)?,
         Route::Models => {}
     }
     Ok(Valid {
@@ -121,6 +143,7 @@ fn validate<'a>(
         model,
         stream,
         embedding_inputs,
+        moderation_inputs,
     })
 }
 
@@ -211,6 +234,11 @@ impl Renderer for Answer<'_, '_> {
                 request.model,
             ),
             Route::Models => models(&self.state.models),
+            Route::Moderations => to_json(&moderations::render(
+                &request.moderation_inputs,
+                request.model,
+            )),
+            Route::Images => to_json(&images::render(request.body)),
         };
         json_response(StatusCode::OK, body)
     }

@@ -1,12 +1,13 @@
-//! Cohere's v2 API: chat at `POST {base}/v2/chat` and embeddings at
-//! `POST {base}/v2/embed`, with a bearer key. The pieces: [`wire`] (Cohere's types),
+//! Cohere's v2 API: chat at `POST {base}/v2/chat`, embeddings at
+//! `POST {base}/v2/embed` and rerank at `POST {base}/v2/rerank`, with a bearer key. The pieces: [`wire`] (Cohere's types),
 //! [`request`] (unified request -> chat body), [`response`] (chat body ->
 //! `ChatResponse`), [`stream`] (one SSE event -> chunks, with per-stream state),
-//! [`embed`] (embeddings both ways), [`error`] (status + body -> `Error`).
+//! [`embed`] (embeddings both ways), [`rerank`] (rerank both ways), [`error`] (status + body -> `Error`).
 
 pub(crate) mod embed;
 pub(crate) mod error;
 pub(crate) mod request;
+pub(crate) mod rerank;
 pub(crate) mod response;
 pub(crate) mod stream;
 mod wire;
@@ -27,6 +28,11 @@ pub(crate) const COHERE: Provider = Provider {
         Ok(HttpRequest::post(target, url(target, "embed"), body))
     },
     parse_embedding: embed::parse_embedding,
+    rerank_request: |target, request| {
+        let body = rerank::rerank_body(target, request)?;
+        Ok(HttpRequest::post(target, url(target, "rerank"), body))
+    },
+    parse_rerank: rerank::parse_rerank,
     ..Provider::CHAT_ONLY
 };
 

@@ -1,4 +1,4 @@
-//! OpenAI's chat-completions and embeddings API: the unified format itself,
+//! OpenAI's chat-completions, embeddings, moderations and images API: the unified format itself,
 //! so translation is a pass-through plus the provider's parameter rules.
 //! Every OpenAI-compatible provider of the catalog runs through here, and
 //! Azure sends the same bodies to other URLs.
@@ -12,9 +12,10 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 
+use super::http::json_body;
 use super::{HttpRequest, Method, Provider, Target};
 use crate::error::Error;
-use crate::types::{ChatRequest, EmbeddingRequest};
+use crate::types::{ChatRequest, EmbeddingRequest, ImageGenerationRequest, ModerationRequest};
 
 /// Where an OpenAI-format API serves each endpoint.
 pub(crate) trait Endpoints {
@@ -48,6 +49,32 @@ pub(crate) const fn format<E: Endpoints>() -> Provider {
         parse_embedding: response::parse_embedding,
         models_request: models_request::<E>,
         parse_models: response::parse_models,
+        moderation_request: |target, request| {
+            let upstream = ModerationRequest {
+                model: target.model.clone(),
+                ..request.clone()
+            };
+            let body = json_body(target, &upstream)?;
+            Ok(HttpRequest::post(
+                target,
+                E::url(target, "moderations"),
+                body,
+            ))
+        },
+        parse_moderation: response::parse_json,
+        image_request: |target, request| {
+            let upstream = ImageGenerationRequest {
+                model: target.model.clone(),
+                ..request.clone()
+            };
+            let body = json_body(target, &upstream)?;
+            Ok(HttpRequest::post(
+                target,
+                E::url(target, "images/generations"),
+                body,
+            ))
+        },
+        parse_image: response::parse_json,
         ..Provider::CHAT_ONLY
     }
 }

@@ -17,3 +17,12 @@ pub(crate) fn parse_embedding(target: &Target, body: &[u8]) -> Result<EmbeddingR
 pub(crate) fn parse_models(target: &Target, body: &[u8]) -> Result<ModelList, Error> {
     serde_json::from_slice(body).map_err(|e| unreadable(target, "OpenAI-format", &e))
 }
+
+/// Any OpenAI-format answer whose unified type is its wire type
+/// (moderations, images).
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    target: &Target,
+    body: &[u8],
+) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| unreadable(target, "OpenAI-format", &e))
+}
