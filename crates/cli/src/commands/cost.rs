@@ -90,12 +90,12 @@ pub fn cost(args: &CostArgs) -> Result<String, String> {
     };
     // An entry the catalog lists without prices costs $0, as LiteLLM's
     // cost_per_token (and llmrelay's Python) answer; it is said, not hidden.
-    let priced = !llmrelay::is_unpriced(&args.model);
-    let cost = if priced {
-        llmrelay::cost_per_token_at(&args.model, &usage, args.tier.into(), at).map_err(message)?
-    } else {
-        llmrelay::Cost::default()
-    };
+    let (cost, priced) =
+        match llmrelay::cost_per_token_at(&args.model, &usage, args.tier.into(), at) {
+            Ok(cost) => (cost, true),
+            Err(_) if llmrelay::is_unpriced(&args.model) => (llmrelay::Cost::default(), false),
+            Err(e) => return Err(message(e)),
+        };
     if args.json {
         return to_json(&json!({
             "model": model.key,
