@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use llmrelay_router::state::MinuteUsage;
-use llmrelay_router::{InMemoryState, RouterState};
+use llmrelay_router::{Clock, InMemoryState, RouterState, SystemClock};
 use redis::aio::ConnectionManager;
 use tokio::sync::mpsc;
 
@@ -106,7 +106,7 @@ impl SharedRouterState {
         let Some(id) = self.ids.get().and_then(|ids| ids.get(slot)) else {
             return;
         };
-        let ttl = until.saturating_sub(now_ms()).max(1);
+        let ttl = until.saturating_sub(SystemClock.now_ms()).max(1);
         let set: redis::RedisResult<()> = redis::cmd("SET")
             .arg(self.key(id))
             .arg(until)
@@ -146,12 +146,6 @@ impl SharedRouterState {
             self.pull(&mut conn).await;
         }
     }
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 impl RouterState for SharedRouterState {

@@ -249,7 +249,11 @@ pub async fn serve_chat(
 
 /// Settles a failed call's admission (no cost, a failure row) and hands the
 /// error back.
-async fn settle_failure(call: &Call, admission: Option<Admission>, error: ApiError) -> ApiError {
+pub(super) async fn settle_failure(
+    call: &Call,
+    admission: Option<Admission>,
+    error: ApiError,
+) -> ApiError {
     if let Some(admission) = admission {
         admission.settle(call.outcome(false)).await;
     }
@@ -397,15 +401,7 @@ impl Drop for Streaming {
 /// The price of `chars` characters of completion on `model`, at the
 /// tokenizer-free estimate of one token per four characters (rounded up).
 fn streamed_cost(model: &str, chars: usize) -> Option<f64> {
-    let tokens = chars.div_ceil(4) as u64;
-    let usage = llmrelay::Usage {
-        completion_tokens: tokens,
-        total_tokens: tokens,
-        ..llmrelay::Usage::default()
-    };
-    llmrelay::cost_per_token(model, &usage.to_billing(), ServiceTier::Standard)
-        .ok()
-        .map(|c| c.total())
+    super::metering::price(model, 0, chars.div_ceil(4) as u64)
 }
 
 fn sse_response(

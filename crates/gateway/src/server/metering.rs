@@ -272,6 +272,20 @@ pub fn unix_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// `prompt` and `completion` tokens on `model` at the catalog's standard
+/// price; None for a model the catalog cannot price.
+pub fn price(model: &str, prompt: u64, completion: u64) -> Option<f64> {
+    let usage = llmrelay::Usage {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+        ..llmrelay::Usage::default()
+    };
+    llmrelay::cost_per_token(model, &usage.to_billing(), llmrelay::ServiceTier::Standard)
+        .ok()
+        .map(|c| c.total())
+}
+
 /// The most a call can cost on `model`: every byte of the body a prompt
 /// token (a byte-level tokenizer never yields more tokens than bytes) and
 /// `max_output` completion tokens, else the model's output limit. An
@@ -280,38 +294,19 @@ pub fn worst_case_usd(model: &str, body_bytes: usize, max_output: Option<u64>) -
     let output = max_output
         .or_else(|| llmrelay::get_max_tokens(model).ok().flatten())
         .unwrap_or(4096);
-    let usage = llmrelay::Usage {
-        prompt_tokens: body_bytes as u64,
-        completion_tokens: output,
-        total_tokens: body_bytes as u64 + output,
-        ..llmrelay::Usage::default()
-    };
-    llmrelay::cost_per_token(model, &usage.to_billing(), llmrelay::ServiceTier::Standard)
-        .map_or(0.0, |c| c.total())
+    price(model, body_bytes as u64, output).unwrap_or(0.0)
 }
 
 /// The worst case of a chat request (see [`worst_case_usd`]); a
-/// `mock_response` call costs exactly LiteLLM's fixed mock usage.
+/// `mock_response` call costs exactly LiteLLM's fixed mock usage (10 prompt
+/// and 20 completion tokens).
 pub fn chat_worst_case(model: &str, request: &ChatRequest, body_bytes: usize, mock: bool) -> f64 {
     if mock {
-        return mock_cost(model);
+        return price(model, 10, 20).unwrap_or(0.0);
     }
     worst_case_usd(
         model,
         body_bytes,
         request.max_completion_tokens.or(request.max_tokens),
     )
-}
-
-/// A `mock_response` call's exact cost: LiteLLM's fixed 10 prompt and 20
-/// completion tokens.
-fn mock_cost(model: &str) -> f64 {
-    let usage = llmrelay::Usage {
-        prompt_tokens: 10,
-        completion_tokens: 20,
-        total_tokens: 30,
-        ..llmrelay::Usage::default()
-    };
-    llmrelay::cost_per_token(model, &usage.to_billing(), llmrelay::ServiceTier::Standard)
-        .map_or(0.0, |c| c.total())
 }

@@ -10,15 +10,17 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use llmrelay::{EmbeddingRequest, TokenInput};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::body::{read_json, read_json_sized};
 use super::call::{litellm_headers, take_call_fields, Call};
-use super::chat::{bounded, serve_chat, Front, Served};
+use super::chat::{bounded, serve_chat, settle_failure, Front, Served};
 use super::metering::{self, RequestFacts};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
+use crate::auth::Caller;
 use crate::ingress::{self, anthropic};
+use crate::routing::CallSettings;
 
 /// `POST /v1/chat/completions`.
 pub async fn chat_completions(
@@ -52,15 +54,7 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     let mut call = Call::new(front.route());
     let _in_flight = gw.metrics.start();
     let result = async {
-        let caller = gw.auth.authenticate(&headers).await?;
-        let (mut body, body_len) = read_json_sized(
-            &headers,
-            body,
-            gw.settings.max_body_bytes,
-            gw.settings.body_read_timeout,
-        )
-        .await?;
-        let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
+        let (caller, body, body_len, fields) = read_call(&gw, &headers, body).await?;
         let request = front.to_chat(body)?;
         let mock = fields.route.mock_response.is_some();
         let facts = RequestFacts {
@@ -89,6 +83,25 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     }
 }
 
+/// What every model call reads first: the caller, the JSON body (and its
+/// length, a bound on its tokens) and the call settings taken out of it.
+async fn read_call(
+    gw: &Gateway,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Caller, Map<String, Value>, usize, CallSettings), ApiError> {
+    let caller = gw.auth.authenticate(headers).await?;
+    let (mut body, body_len) = read_json_sized(
+        headers,
+        body,
+        gw.settings.max_body_bytes,
+        gw.settings.body_read_timeout,
+    )
+    .await?;
+    let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
+    Ok((caller, body, body_len, fields))
+}
+
 /// Records a failed call and renders its error with the call id.
 fn fail(gw: &Gateway, call: &mut Call, error: ApiError, dialect: Dialect) -> Response {
     call.failed(&error);
@@ -109,15 +122,7 @@ pub async fn embeddings(
     let mut call = Call::new("embeddings");
     let _in_flight = gw.metrics.start();
     let result = async {
-        let caller = gw.auth.authenticate(&headers).await?;
-        let (mut body, body_len) = read_json_sized(
-            &headers,
-            body,
-            gw.settings.max_body_bytes,
-            gw.settings.body_read_timeout,
-        )
-        .await?;
-        let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
+        let (caller, body, body_len, fields) = read_call(&gw, &headers, body).await?;
         let request: EmbeddingRequest = ingress::decode(Value::Object(body), "embeddings")?;
         if gw.router.serves(&request.model) {
             call.model_group = Some(request.model.clone());
@@ -139,12 +144,7 @@ pub async fn embeddings(
         let limit = fields.timeout.unwrap_or(gw.settings.request_timeout);
         let routed = match bounded(limit, gw.router.embedding(request, &fields)).await {
             Ok(routed) => routed,
-            Err(e) => {
-                if let Some(admission) = admission {
-                    admission.settle(call.outcome(false)).await;
-                }
-                return Err(e);
-            }
+            Err(e) => return Err(settle_failure(&call, admission, e).await),
         };
         let upstream = started.elapsed();
         call.routed(&routed);
