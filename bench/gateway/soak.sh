@@ -42,8 +42,10 @@ until (exec 3<>"/dev/tcp/127.0.0.1/$gateway_port") 2>/dev/null; do sleep 0.05; d
 
 body='{"model":"gpt-4o","messages":[{"role":"user","content":"Say hi"}]}'
 [ "$mode" = streamed ] && body='{"model":"gpt-4o","messages":[{"role":"user","content":"Say hi"}],"stream":true}'
-rss() { awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
-echo "t_s rss_kib" > "$out/rss.txt"
+# VmRSS and its parts: anonymous (heap, stacks), file-backed (the binary,
+# SQLite's mapped files), shared memory (SQLite's WAL index).
+rss() { awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ {printf "%s ", $2}' "/proc/$gateway_pid/status"; }
+echo "t_s rss_kib anon_kib file_kib shmem_kib" > "$out/rss.txt"
 (
   t=0
   while kill -0 "$gateway_pid" 2>/dev/null && [ "$t" -le "$duration" ]; do
@@ -61,7 +63,8 @@ echo "$(( duration )) $(rss)" >> "$out/rss.txt"
 python3 - "$out" "$duration" "$rate" "$mode" <<'PY'
 import json, sys
 out, duration, rate, mode = sys.argv[1:]
-rows = [tuple(map(int, l.split())) for l in open(f"{out}/rss.txt").read().split("\n")[1:] if l.strip()]
+table = [list(map(int, l.split())) for l in open(f"{out}/rss.txt").read().split("\n")[1:] if l.strip()]
+rows = [(r[0], r[1]) for r in table]
 oha = json.load(open(f"{out}/oha.json"))
 summary = oha.get("summary", {})
 codes = oha.get("statusCodeDistribution", {})
@@ -73,4 +76,9 @@ print(f"soak {mode} {rate} req/s for {duration} s: success {100 * codes.get('200
       f"({summary.get('requestsPerSec', 0):.0f} req/s achieved)")
 print(f"RSS at 10 s {rows[0][1] / 1024:.1f} MiB; after 60 s min {lo / 1024:.1f} MiB, max {hi / 1024:.1f} MiB, "
       f"end {rows[-1][1] / 1024:.1f} MiB; spread after warm-up {100 * (hi - lo) / lo:.1f} % (target within 10 %)")
+first, last = table[0], table[-1]
+if len(first) == 5 and len(last) == 5:
+    print("parts at 10 s -> end (MiB): " + ", ".join(
+        f"{name} {a / 1024:.1f} -> {b / 1024:.1f}"
+        for name, a, b in zip(("anon", "file", "shmem"), first[2:], last[2:])))
 PY

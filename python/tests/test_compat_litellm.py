@@ -267,14 +267,20 @@ def test_custom_logger_hooks(lib, monkeypatch):
             await asyncio.sleep(0.02)
 
     asyncio.run(main())
-    for _ in range(100):  # LiteLLM runs sync success hooks on a thread
-        if any(e[0] == "success" for e in events if isinstance(e, tuple)):
+
+    def sync_success():
+        # LiteLLM runs sync success hooks on a thread, and may run them for the
+        # async call too (in either order): find the sync call's own event.
+        return [e for e in events if isinstance(e, tuple) and e[0] == "success" and e[2].id == r.id]
+
+    for _ in range(100):
+        if sync_success():
             break
         import time
 
         time.sleep(0.02)
-    success = [e for e in events if isinstance(e, tuple) and e[0] == "success"]
-    assert "pre" in events and success and success[0][2].id == r.id
+    success = sync_success()
+    assert "pre" in events and success
     payload = success[0][1]
     for key in ("id", "call_type", "model", "messages", "response", "response_cost", "startTime", "endTime", "cache_hit", "status", "total_tokens"):
         assert key in payload, key

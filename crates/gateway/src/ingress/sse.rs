@@ -30,15 +30,20 @@ impl SseEvent {
 
     /// The event's bytes on the wire.
     pub fn to_bytes(&self) -> Bytes {
-        let mut out = String::with_capacity(self.data.len() + 32);
-        if let Some(name) = self.event {
-            out.push_str("event: ");
-            out.push_str(name);
-            out.push('\n');
-        }
-        out.push_str("data: ");
-        out.push_str(&self.data);
-        out.push_str("\n\n");
+        let mut out = Vec::with_capacity(self.data.len() + 32);
+        self.write_to(&mut out);
         Bytes::from(out)
+    }
+
+    /// Appends the event's bytes on the wire to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        if let Some(name) = self.event {
+            out.extend_from_slice(b"event: ");
+            out.extend_from_slice(name.as_bytes());
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(self.data.as_bytes());
+        out.extend_from_slice(b"\n\n");
     }
 }

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use llmrelay::types::StreamOptions;
 use llmrelay::{ChatChunk, ChatRequest, ChatResponse, ChatStream, ServiceTier};
 use serde_json::{Map, Value};
@@ -284,7 +284,6 @@ struct Streaming {
     call: Call,
     stream: ChatStream,
     encoder: Encoder,
-    pending: std::vec::IntoIter<SseEvent>,
     ended: bool,
     recorded: bool,
     /// A virtual key's admission, settled when the stream ends.
@@ -303,66 +302,99 @@ impl Streaming {
         }
     }
 
-    /// The next bytes to send, or `None` at the end.
+    /// The next bytes to send, or `None` at the end. Chunks the upstream
+    /// delivered together (one read holding several events) leave in one
+    /// body frame: one write to the client instead of one per event.
     async fn next_bytes(&mut self) -> Option<Bytes> {
-        loop {
-            if let Some(event) = self.pending.next() {
-                return Some(event.to_bytes());
-            }
-            if self.ended {
-                self.finish(if self.call.error.is_some() {
-                    "failed"
-                } else {
-                    "completed"
-                });
-                return None;
-            }
-            let events = match self.stream.next().await {
-                Some(Ok(chunk)) => {
-                    if self.admission.is_some() {
-                        self.streamed_chars += chunk
-                            .choices
-                            .iter()
-                            .filter_map(|c| c.delta.content.as_deref())
-                            .map(str::len)
-                            .sum::<usize>();
-                    }
-                    if self.call.model.is_none() {
-                        self.call.model = Some(chunk.model.clone());
-                    }
-                    if let Some(u) = &chunk.usage {
-                        self.call.tokens = Some((u.prompt_tokens, u.completion_tokens));
-                        // The SDK prices the usage chunk (custom prices
-                        // included); the catalog is the fallback.
-                        self.call.cost = chunk.cost.or_else(|| {
-                            llmrelay::cost_per_token(
-                                &chunk.model,
-                                &u.to_billing(),
-                                ServiceTier::Standard,
-                            )
-                            .ok()
-                            .map(|c| c.total())
-                        });
-                    }
-                    self.encoder.chunk(&chunk)
-                }
-                Some(Err(e)) => {
-                    self.ended = true;
-                    let error = ApiError::from(e);
-                    self.call.failed(&error);
-                    self.settle(false).await;
-                    self.encoder.error(&error)
-                }
-                None => {
-                    self.ended = true;
-                    self.settle(true).await;
-                    self.encoder.finish()
+        let mut out = Vec::new();
+        while !self.ended && out.len() < COALESCE_BYTES {
+            // Wait only while there is nothing to send; then take what is
+            // ready without waiting.
+            let item = if out.is_empty() {
+                self.stream.next().await
+            } else {
+                match self.ready_item().await {
+                    Some(item) => item,
+                    None => break,
                 }
             };
-            self.pending = events.into_iter();
+            for event in self.absorb(item).await {
+                event.write_to(&mut out);
+            }
+        }
+        if out.is_empty() {
+            self.finish(if self.call.error.is_some() {
+                "failed"
+            } else {
+                "completed"
+            });
+            return None;
+        }
+        Some(Bytes::from(out))
+    }
+
+    /// The stream's next item if it is ready now, or after one turn of the
+    /// scheduler: hyper's client hands the body over one HTTP chunk at a
+    /// time from its connection task, so events that arrived in one read
+    /// still reach this task one turn apart. `None`: nothing is ready.
+    async fn ready_item(&mut self) -> Option<Option<Result<ChatChunk, llmrelay::Error>>> {
+        if let Some(item) = self.stream.next().now_or_never() {
+            return Some(item);
+        }
+        tokio::task::yield_now().await;
+        self.stream.next().now_or_never()
+    }
+
+    /// Accounts for one item of the upstream stream (`None`: its end) and
+    /// gives the events it becomes.
+    async fn absorb(&mut self, item: Option<Result<ChatChunk, llmrelay::Error>>) -> Vec<SseEvent> {
+        match item {
+            Some(Ok(chunk)) => {
+                if self.admission.is_some() {
+                    self.streamed_chars += chunk
+                        .choices
+                        .iter()
+                        .filter_map(|c| c.delta.content.as_deref())
+                        .map(str::len)
+                        .sum::<usize>();
+                }
+                if self.call.model.is_none() {
+                    self.call.model = Some(chunk.model.clone());
+                }
+                if let Some(u) = &chunk.usage {
+                    self.call.tokens = Some((u.prompt_tokens, u.completion_tokens));
+                    // The SDK prices the usage chunk (custom prices
+                    // included); the catalog is the fallback.
+                    self.call.cost = chunk.cost.or_else(|| {
+                        llmrelay::cost_per_token(
+                            &chunk.model,
+                            &u.to_billing(),
+                            ServiceTier::Standard,
+                        )
+                        .ok()
+                        .map(|c| c.total())
+                    });
+                }
+                self.encoder.chunk(&chunk)
+            }
+            Some(Err(e)) => {
+                self.ended = true;
+                let error = ApiError::from(e);
+                self.call.failed(&error);
+                self.settle(false).await;
+                self.encoder.error(&error)
+            }
+            None => {
+                self.ended = true;
+                self.settle(true).await;
+                self.encoder.finish()
+            }
         }
     }
 }
+
+/// How many bytes of ready events one body frame gathers at most.
+const COALESCE_BYTES: usize = 16 * 1024;
 
 impl Streaming {
     /// Settles the key's admission before the last events go out, so a
@@ -416,7 +448,6 @@ fn sse_response(
         call,
         stream,
         encoder,
-        pending: Vec::new().into_iter(),
         ended: false,
         recorded: false,
         admission,
