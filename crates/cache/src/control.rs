@@ -131,9 +131,11 @@ impl Policy {
     /// Whether a call of `call_type` with `messages` messages and `control`
     /// uses the cache at all.
     pub fn applies(&self, call_type: &str, messages: usize, control: &CacheControl) -> bool {
-        if !self.supported_call_types.iter().any(|t| t == call_type) {
-            return false;
-        }
+        self.supported_call_types.iter().any(|t| t == call_type) && self.admits(messages, control)
+    }
+
+    /// [`Policy::applies`] without the call type: mode and message count.
+    pub fn admits(&self, messages: usize, control: &CacheControl) -> bool {
         if self.max_messages.is_some_and(|max| messages > max) {
             return false;
         }

@@ -169,6 +169,9 @@ impl Arg {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallArgs {
     args: Vec<(String, Arg)>,
+    /// How the caller prints caching groups that JSON cannot spell (a
+    /// Python tuple prints `('a', 'b')`, its JSON is a list).
+    group_texts: Vec<(Value, String)>,
 }
 
 impl CallArgs {
@@ -184,7 +187,13 @@ impl CallArgs {
                 .iter()
                 .map(|(k, v)| (k.clone(), Arg::Json(v.clone())))
                 .collect(),
+            group_texts: Vec::new(),
         }
+    }
+
+    /// Says that the caching group whose JSON is `group` prints as `text`.
+    pub fn set_group_text(&mut self, group: Value, text: String) {
+        self.group_texts.push((group, text));
     }
 
     /// Adds (or replaces, keeping its place) argument `name`.
@@ -312,6 +321,12 @@ fn model_value(args: &CallArgs) -> String {
         group_sources
             .iter()
             .find_map(|source| caching_group(source, group))
+            .map(|found| {
+                args.group_texts
+                    .iter()
+                    .find(|(json, _)| *json == found)
+                    .map_or_else(|| py_str(&found), |(_, text)| text.clone())
+            })
     });
     if let Some(group) = caching_group.filter(|g| !g.is_empty()) {
         return group;
@@ -327,7 +342,7 @@ fn model_value(args: &CallArgs) -> String {
 }
 
 /// The first of `metadata.caching_groups` that holds `model_group`.
-fn caching_group(metadata: &Value, model_group: &str) -> Option<String> {
+fn caching_group(metadata: &Value, model_group: &str) -> Option<Value> {
     let groups = metadata.get("caching_groups")?.as_array()?;
     groups
         .iter()
@@ -336,7 +351,7 @@ fn caching_group(metadata: &Value, model_group: &str) -> Option<String> {
             Value::String(s) => s.contains(model_group),
             _ => false,
         })
-        .map(py_str)
+        .cloned()
 }
 
 /// The `file` part of a transcription's key: a checksum or a file name.

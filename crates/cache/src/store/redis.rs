@@ -180,7 +180,7 @@ impl RedisStore {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(self.timeout)
             .set_response_timeout(self.timeout)
-            .set_number_of_retries(1);
+            .set_number_of_retries(0);
         let connect = ConnectionManager::new_with_config(self.client.clone(), config);
         let made = self
             .conn
@@ -195,7 +195,8 @@ impl RedisStore {
         match made {
             Ok(conn) => Ok(conn.clone()),
             Err(e) => {
-                self.failed_at_ms.store(now, Ordering::Relaxed);
+                let failed = self.epoch.elapsed().as_millis() as u64 + 1;
+                self.failed_at_ms.store(failed, Ordering::Relaxed);
                 Err(e)
             }
         }
