@@ -6,6 +6,7 @@
 //! are created or read by the first call that needs them (see
 //! [`runtime`] and [`catalog::ensure_overrides`]).
 
+mod cache;
 mod catalog;
 mod completion;
 mod convert;
@@ -50,6 +51,7 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::CustomStreamWrapper>()?;
     m.add_class::<response::Ready>()?;
     m.add_class::<router::Router>()?;
+    cache::add(m)?;
     objects::add_classes(m)?;
     Ok(())
 }

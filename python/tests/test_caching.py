@@ -141,9 +141,15 @@ def test_redis_password_is_not_in_repr():
 def test_redis_error_reply_is_raised_not_retried():
     if not redis_available():
         pytest.skip("no Redis on 127.0.0.1:6379")
-    from llmrelay.caching.backends import RedisCache, RedisReplyError
+    from llmrelay.caching import CacheBackendError, RedisCache, RedisReplyError
 
-    backend = RedisCache(host="127.0.0.1", port=6379)
-    with pytest.raises(RedisReplyError, match="ERR"):
-        backend._command("NO-SUCH-COMMAND")
-    backend.set_cache("llmrelay-test-key-%s" % uuid.uuid4().hex, "v", ttl=5)  # the connection still works
+    # A password this Redis does not expect: Redis answers AUTH with an error.
+    backend = RedisCache(host="127.0.0.1", port=6379, password="not-the-password")
+    with pytest.raises(RedisReplyError) as caught:
+        backend.get_cache("llmrelay-test-key")
+    assert isinstance(caught.value, CacheBackendError) and "not-the-password" not in str(caught.value)
+    good = RedisCache(host="127.0.0.1", port=6379)
+    key = "llmrelay-test-key-%s" % uuid.uuid4().hex
+    good.set_cache(key, "v", ttl=5)
+    assert good.get_cache(key) == "v"
+    good.delete_cache(key)

@@ -7,6 +7,7 @@ its reason; those tests are strict xfails for that module, so fixing the
 difference (or LiteLLM changing) turns them red and the list must shrink."""
 
 import asyncio
+import copy
 import importlib
 
 import pytest
@@ -297,10 +298,22 @@ def test_cache_key_rules_match(lib, litellm):
         dict(model="text-embedding-3-small", input=["a", "b"]),
         dict(model="gpt-4o", messages=MESSAGES, cache={"namespace": "team"}),
         dict(model="gpt-4o", messages=MESSAGES, tools=[{"type": "function", "function": {"name": "f"}}], seed=1),
+        # Python's str() of every value: quotes, escapes, unicode, floats in both notations, None inside.
+        dict(model="gpt-4o", messages=[{"role": "user", "content": "it's \"q\"\n\t\u00e9\u00a0\u200b", "name": None}],
+             temperature=1e-05, top_p=1.0, frequency_penalty=1.5e16, stream=True, stop=None, n=0),
+        dict(model="azure/gpt", messages=MESSAGES, metadata={"model_group": "gpt", "caching_groups": [("gpt", "gpt-b")]}),
+        dict(model="azure/gpt", messages=MESSAGES, metadata={"model_group": "gpt", "redis_namespace": "rns"}),
+        dict(model="sagemaker/x", messages=MESSAGES, model_id="ic-1"),
+        dict(model="gpt-4o", messages=MESSAGES, extra_body={"return_token_ids": True, "reasoningSummary": "auto"}),
+        dict(model="gpt-4o", messages=MESSAGES, continuation_token="", reasoning_summary=None,
+             thought_signature_in_tool_call_id=False),
+        dict(model="gpt-4o", messages=MESSAGES, litellm_params={"preset_cache_key": "preset-1"}),
+        dict(model="gpt-4o", input=[{"role": "user", "content": "x"}, {"type": "file"}], instructions="be brief"),
     ]
     mine = ours if lib.__name__ == "llmrelay" else theirs
     for case in cases:
-        assert mine.get_cache_key(**case) == theirs.get_cache_key(**case), case
+        assert mine.get_cache_key(**copy.deepcopy(case)) == theirs.get_cache_key(**copy.deepcopy(case)), case
+    assert ours.get_cache_key(**cases[0]) == theirs.get_cache_key(**cases[0]) != ours.get_cache_key(**cases[1])
 
 
 def test_local_cache_hit(lib, monkeypatch):

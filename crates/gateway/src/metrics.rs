@@ -132,6 +132,18 @@ impl Metrics {
         }
     }
 
+    /// Counts one response-cache event: `llmrelay_cache_hits_total`,
+    /// `llmrelay_cache_misses_total` or `llmrelay_cache_errors_total`
+    /// (`op`: read or write), by route.
+    pub fn cache_event(&self, name: &'static str, route: &'static str, op: Option<&'static str>) {
+        let mut labels = vec![("route", route.to_string())];
+        if let Some(op) = op {
+            labels.push(("op", op.to_string()));
+        }
+        let mut s = self.series.lock().unwrap_or_else(PoisonError::into_inner);
+        *s.counters.entry((name, labels)).or_default() += 1.0;
+    }
+
     /// The text exposition of every series, plus the router's cooldowns
     /// (deployments cooling down, by model group) read at scrape time.
     pub fn render(&self, cooldowns: &[(String, usize)]) -> String {

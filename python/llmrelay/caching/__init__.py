@@ -4,19 +4,28 @@
     llmrelay.completion(..., caching=True)            # read and write
     llmrelay.completion(..., cache={"no-cache": True})  # skip the read
 
-This cache is Python (see ``llmrelay/caching/cache.py`` for why); the key
-rules are LiteLLM's, so a key computed here equals LiteLLM's for the same
-arguments."""
+The cache lives in Rust (the llmrelay-cache crate, which the gateway uses
+too): LiteLLM's key rules, so a key computed here equals LiteLLM's for the
+same arguments, and its stores (in-process, Redis, a directory)."""
 
-from llmrelay.caching.cache import Cache, CacheMode, LiteLLMCacheType
+from llmrelay.caching.cache import (
+    Cache,
+    CacheBackendError,
+    CacheMode,
+    DiskCache,
+    InMemoryCache,
+    LiteLLMCacheType,
+    RedisCache,
+    RedisReplyError,
+)
 
-__all__ = ["Cache", "CacheMode", "DiskCache", "InMemoryCache", "LiteLLMCacheType", "RedisCache"]
-
-
-def __getattr__(name):
-    # The back ends (sockets, threads, SQLite) load with the first Cache.
-    if name in ("DiskCache", "InMemoryCache", "RedisCache"):
-        from llmrelay.caching import backends
-
-        return getattr(backends, name)
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+__all__ = [
+    "Cache",
+    "CacheBackendError",
+    "CacheMode",
+    "DiskCache",
+    "InMemoryCache",
+    "LiteLLMCacheType",
+    "RedisCache",
+    "RedisReplyError",
+]

@@ -1,18 +1,16 @@
-"""``Cache``: LiteLLM's response cache, with LiteLLM's key rules.
+"""``Cache``: LiteLLM's response cache over the native ``ResponseCache``.
 
-Why Python: the native module's calls are what the cache wraps, and
-callbacks, ``cache={...}`` controls and the response objects are Python
-here; the gateway's own cache is a separate piece of work (issue 12 asks
-for it in Rust: this module's key rules are the specification it must
-keep, and the compatibility suite checks them against LiteLLM's).
+The key rules, the per-call controls and the stores are Rust
+(crates/cache, shared with the gateway): this class keeps LiteLLM's
+constructor, attributes and methods and hands each over.
 
 Key rules (LiteLLM 1.110.2): an explicit ``cache_key`` wins; otherwise the
 SHA-256 of ``"name: value"`` for each request parameter in the call (only
-LiteLLM's request parameters, in the call's order; ``model`` is the model
-group from ``metadata`` when a router set one), prefixed by
-``namespace:`` (per call ``cache={"namespace": ...}``, ``metadata
-["redis_namespace"]`` or the cache's own). A request with more than
-``max_messages`` messages is not cached.
+LiteLLM's request parameters, in the call's order, each as Python's
+``str()`` prints it; ``model`` is the model group from ``metadata`` when a
+router set one), prefixed by ``namespace:`` (per call ``cache={"namespace":
+...}``, ``metadata["redis_namespace"]`` or the cache's own). A request with
+more than ``max_messages`` messages is not cached.
 
 Per call: ``caching=False`` turns the cache off, ``cache={"no-cache":
 True}`` skips the read, ``{"no-store": True}`` the write, ``{"ttl": s}``
@@ -20,7 +18,25 @@ sets the entry's lifetime, ``{"s-maxage": s}`` refuses older entries; with
 ``mode="default_off"`` only ``cache={"use-cache": True}`` calls use it.
 """
 
-__all__ = ["Cache", "CacheMode", "LiteLLMCacheType"]
+from llmrelay import _llmrelay
+
+__all__ = [
+    "Cache",
+    "CacheBackendError",
+    "CacheMode",
+    "DiskCache",
+    "InMemoryCache",
+    "LiteLLMCacheType",
+    "RedisCache",
+    "RedisReplyError",
+]
+
+#: The store failed (Redis unreachable or slow, a disk entry unusable).
+CacheBackendError = _llmrelay.CacheBackendError
+#: Redis answered a command with an error.
+RedisReplyError = _llmrelay.RedisReplyError
+
+SUPPORTED_CALL_TYPES = ["completion", "acompletion", "embedding", "aembedding"]
 
 
 class LiteLLMCacheType:
@@ -38,25 +54,37 @@ class CacheMode:
     default_off = "default_off"
 
 
-#: LiteLLM's request parameters that enter the key (the union over its
-#: call types, as ``ModelParamHelper.get_all_llm_api_params`` gives it).
-KEYED_PARAMS = frozenset(
-    """access_programs audio background background_options best_of cache_control chunking_strategy compaction
-    container context_management conversation dimensions documents echo encoding_format file frequency_penalty
-    function_call functions image include inference_geo input instruction instructions keywords
-    known_speaker_names known_speaker_references language languages logit_bias logprobs max_chunks_per_doc
-    max_completion_tokens max_output_tokens max_tokens max_tokens_per_doc max_tokens_per_query max_tool_calls
-    mcp_servers messages modalities model moderation n output_config output_format parallel_tool_calls
-    prediction presence_penalty previous_response_id prompt prompt_cache_key prompt_cache_options
-    prompt_cache_retention query rank_fields reasoning reasoning_effort response_format return_documents
-    safeguards safety_identifier seed service_tier speed stop stop_sequences store stream stream_options suffix
-    system temperature text thinking timestamp_granularities tool_choice tools top_k top_logprobs top_n top_p
-    truncate_prompt_tokens truncation truncation_side user verbosity web_search_options""".split()
-)
-#: Provider parameters keyed even though LiteLLM does not own them.
-ALWAYS_KEYED = ("continuation_token", "return_token_ids")
+def _params(**params):
+    """LiteLLM's keyword arguments without the unset ones."""
+    return {k: v for k, v in params.items() if v is not None}
 
-SUPPORTED_CALL_TYPES = ["completion", "acompletion", "embedding", "aembedding"]
+
+def InMemoryCache(default_ttl=None, max_size_in_memory=None, **kwargs):
+    """LiteLLM's in-process back end (``get_cache``, ``set_cache``...)."""
+    return _llmrelay.ResponseCache(
+        _params(type="local", default_in_memory_ttl=default_ttl, max_size_in_memory=max_size_in_memory)
+    )
+
+
+def RedisCache(host=None, port=None, password=None, url=None, db=None, namespace=None, default_ttl=None, **kwargs):
+    """LiteLLM's Redis back end; unset settings come from ``REDIS_*``."""
+    return _llmrelay.ResponseCache(
+        _params(
+            type="redis",
+            host=host,
+            port=port,
+            password=password,
+            url=url,
+            db=db,
+            namespace=namespace,
+            default_in_redis_ttl=default_ttl,
+        )
+    )
+
+
+def DiskCache(disk_cache_dir=None, **kwargs):
+    """LiteLLM's disk back end (a directory of entries)."""
+    return _llmrelay.ResponseCache(_params(type="disk", disk_cache_dir=disk_cache_dir))
 
 
 class Cache:
@@ -83,8 +111,6 @@ class Cache:
         max_messages=4,
         **kwargs,
     ):
-        from llmrelay.caching import backends
-
         type = getattr(type, "value", type) or LiteLLMCacheType.LOCAL
         self.type = type
         self.mode = getattr(mode, "value", mode) or CacheMode.default_on
@@ -92,121 +118,83 @@ class Cache:
         self.ttl = ttl
         self.max_messages = max_messages
         self.supported_call_types = list(supported_call_types or SUPPORTED_CALL_TYPES)
-        if type == LiteLLMCacheType.LOCAL:
-            self.cache = backends.InMemoryCache(default_ttl=default_in_memory_ttl or ttl)
-        elif type == LiteLLMCacheType.REDIS:
-            self.cache = backends.RedisCache(
-                host=host, port=port, password=password, default_ttl=default_in_redis_ttl or ttl, **kwargs
-            )
-        elif type == LiteLLMCacheType.DISK:
-            self.cache = backends.DiskCache(disk_cache_dir=disk_cache_dir, default_ttl=ttl)
-        else:
-            raise ValueError(
-                "llmrelay.Cache supports type='local', 'redis' and 'disk'; %r (a LiteLLM back end that needs "
-                "its own service client) is not supported" % (type,)
-            )
+        params = _params(
+            type=type,
+            mode=self.mode,
+            host=host,
+            port=port,
+            password=password,
+            namespace=namespace,
+            ttl=ttl,
+            default_in_memory_ttl=default_in_memory_ttl,
+            default_in_redis_ttl=default_in_redis_ttl,
+            disk_cache_dir=disk_cache_dir,
+            supported_call_types=self.supported_call_types,
+        )
+        params["max_messages"] = max_messages
+        for name in ("url", "redis_url", "db", "username", "max_size_in_memory", "socket_timeout"):
+            if kwargs.get(name) is not None:
+                params[name] = kwargs[name]
+        #: The native store (LiteLLM's back-end methods: get_cache, set_cache...).
+        self.cache = _llmrelay.ResponseCache(params)
 
-    # --- keys -------------------------------------------------------------
+    def __repr__(self):
+        return "Cache(%r)" % (self.cache,)
+
+    # --- keys and policy ---------------------------------------------------
 
     def get_cache_key(self, **kwargs):
         """The entry key for a call's keyword arguments (LiteLLM's rules)."""
-        import hashlib
-
-        preset = (kwargs.get("litellm_params") or {}).get("preset_cache_key")
-        if preset is not None:
-            return preset
-        material = []
-        for param, value in kwargs.items():
-            if param in KEYED_PARAMS:
-                if param == "model":
-                    value = self._model_value(kwargs)
-                elif param == "file":
-                    value = getattr(value, "name", value)
-                if value is not None:
-                    material.append("%s: %s" % (param, value))
-            elif param in ALWAYS_KEYED and kwargs[param]:
-                material.append("%s: %s" % (param, kwargs[param]))
-        extra_body = kwargs.get("extra_body")
-        if isinstance(extra_body, dict):
-            material.extend("extra_body.%s: %s" % (p, extra_body[p]) for p in sorted(ALWAYS_KEYED) if extra_body.get(p))
-        digest = hashlib.sha256("".join(material).encode()).hexdigest()
-        control = kwargs.get("cache") or {}
-        metadata = kwargs.get("metadata") or {}
-        namespace = control.get("namespace") or metadata.get("redis_namespace") or self.namespace
-        return "%s:%s" % (namespace, digest) if namespace else digest
-
-    @staticmethod
-    def _model_value(kwargs):
-        """The model part of a key: the router's model group when set."""
-        for source in (kwargs.get("metadata"), kwargs.get("litellm_metadata")):
-            if isinstance(source, dict) and source.get("model_group"):
-                group = str(source["model_group"])
-                for caching_group in source.get("caching_groups") or ():
-                    if group in caching_group:
-                        return str(caching_group)
-                return group
-        model_id = kwargs.get("model_id")
-        return "%s model_id: %s" % (kwargs["model"], model_id) if model_id is not None else kwargs["model"]
-
-    # --- policy -----------------------------------------------------------
+        return self.cache.key(kwargs)
 
     def should_use_cache(self, **kwargs):
         """Whether the cache applies to this call at all (mode, message count)."""
-        messages = kwargs.get("messages")
-        if self.max_messages is not None and isinstance(messages, list) and len(messages) > self.max_messages:
-            return False
-        if self.mode == CacheMode.default_on:
-            return True
-        control = kwargs.get("cache")
-        return isinstance(control, dict) and control.get("use-cache") is True
+        return self.cache.admits(_message_count(kwargs), _control(kwargs))
 
-    # --- entries ----------------------------------------------------------
+    # --- entries -----------------------------------------------------------
 
     def get_cache(self, **kwargs):
         """The cached response dict for these call arguments, or None."""
         if not self.should_use_cache(**kwargs):
             return None
         key = kwargs["cache_key"] if "cache_key" in kwargs else self.get_cache_key(**kwargs)
-        return self._fresh(self.cache.get_cache(key), kwargs)
+        return self.cache.lookup(key, _control(kwargs))
 
     async def async_get_cache(self, **kwargs):
         return self.get_cache(**kwargs)
 
     def add_cache(self, result, **kwargs):
         """Stores ``result`` (a response object or dict) under the call's key."""
-        import json
-        import time
-
         if not self.should_use_cache(**kwargs):
             return
-        control = kwargs.get("cache") or {}
         key = kwargs["cache_key"] if "cache_key" in kwargs else self.get_cache_key(**kwargs)
-        if hasattr(result, "model_dump"):
-            result = result.model_dump()
-        entry = json.dumps({"timestamp": time.time(), "response": result}, default=str)
-        self.cache.set_cache(key, entry, ttl=control.get("ttl", self.ttl))
+        self.cache.insert(key, result, _control(kwargs))
 
     async def async_add_cache(self, result, **kwargs):
         self.add_cache(result, **kwargs)
 
     def flush(self):
-        """Drops every entry of this cache's back end."""
+        """Drops every entry of this cache's store."""
         self.cache.flush_cache()
 
-    @staticmethod
-    def _fresh(entry, kwargs):
-        """The entry's response, unless older than the call's ``s-maxage``."""
-        import json
-        import time
 
-        if entry is None:
-            return None
-        try:
-            stored = json.loads(entry)
-        except ValueError:
-            return None  # an entry another program wrote: a miss, not a crash
-        control = kwargs.get("cache") or {}
-        max_age = control.get("s-maxage") or control.get("s-max-age")
-        if max_age is not None and time.time() - stored.get("timestamp", 0) > float(max_age):
-            return None
-        return stored.get("response")
+def _control(kwargs):
+    """The call's ``cache={...}`` controls, or None."""
+    control = kwargs.get("cache")
+    return control if isinstance(control, dict) else None
+
+
+def _message_count(kwargs):
+    """LiteLLM's count for ``max_messages``: ``messages``, else the
+    Responses API ``input`` items (strings and file blocks are not messages)."""
+    messages = kwargs.get("messages")
+    if isinstance(messages, list):
+        return len(messages)
+    items = kwargs.get("input")
+    if not isinstance(items, list):
+        return 0
+    return sum(
+        1
+        for item in items
+        if hasattr(item, "model_dump") or (isinstance(item, dict) and item.get("type") != "file")
+    )

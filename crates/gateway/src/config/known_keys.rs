@@ -19,6 +19,8 @@ const LITELLM_SETTINGS: &[&str] = &[
     "context_window_fallbacks",
     "content_policy_fallbacks",
     "stream_timeout",
+    "cache",
+    "cache_params",
 ];
 const GENERAL_SETTINGS: &[&str] = &[
     "master_key",

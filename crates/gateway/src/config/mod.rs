@@ -102,6 +102,13 @@ pub struct LitellmSettings {
     /// Longest silence between two stream events, in seconds.
     #[serde(default)]
     pub stream_timeout: Option<f64>,
+    /// Turns on the response cache (`cache_params` says which store).
+    #[serde(default)]
+    pub cache: Option<bool>,
+    /// LiteLLM's cache parameters: `type` (local, redis, disk), `host`,
+    /// `port`, `password`, `ttl`, `namespace`, `supported_call_types`...
+    #[serde(default)]
+    pub cache_params: Option<Map<String, Value>>,
 }
 
 /// `general_settings` that the gateway acts on (others are warned about).
@@ -175,6 +182,8 @@ pub struct GatewayConfig {
     /// `environment_variables`: set in the process environment by
     /// [`GatewayConfig::apply_environment`] before the server starts.
     pub environment_variables: BTreeMap<String, String>,
+    /// The response cache, when `litellm_settings.cache` is true.
+    pub cache: Option<llmrelay_cache::CacheConfig>,
     /// Keys the file sets that llmrelay does not act on, by dotted name.
     pub warnings: Vec<String>,
 }
@@ -202,7 +211,7 @@ impl GatewayConfig {
         let raw: Option<RawConfig> = serde_saphyr::from_str(text).map_err(syntax)?;
         let raw = raw.unwrap_or_default();
         let tree: Value = serde_saphyr::from_str(text).map_err(syntax)?;
-        let warnings = known_keys::unknown_keys(&tree);
+        let mut warnings = known_keys::unknown_keys(&tree);
 
         let env_vars = resolve_environment_variables(raw.environment_variables, path)?;
         let lookup = |name: &str| {
@@ -329,12 +338,22 @@ impl GatewayConfig {
             }
         }
 
+        let cache = cache_config(&litellm_settings, &lookup, &invalid)?;
+        if let Some(cache) = &cache {
+            warnings.extend(
+                cache
+                    .ignored
+                    .iter()
+                    .map(|k| format!("litellm_settings.cache_params.{k}")),
+            );
+        }
         Ok(GatewayConfig {
             model_list,
             router_settings,
             litellm_settings,
             general_settings,
             environment_variables: env_vars,
+            cache,
             warnings,
         })
     }
@@ -367,6 +386,33 @@ impl GatewayConfig {
             .request_timeout
             .map_or(Duration::from_secs(600), Duration::from_secs_f64)
     }
+}
+
+/// The response cache `litellm_settings` asks for: `cache: true` with
+/// `cache_params` (LiteLLM's defaults: an in-process cache), its values
+/// allowed to be `os.environ/` references; `REDIS_*` fill in what a Redis
+/// cache leaves unset, as in LiteLLM.
+fn cache_config(
+    settings: &LitellmSettings,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    invalid: &dyn Fn(String, Option<u64>, String) -> ConfigError,
+) -> Result<Option<llmrelay_cache::CacheConfig>, ConfigError> {
+    if settings.cache != Some(true) {
+        return Ok(None);
+    }
+    let mut params = settings.cache_params.clone().unwrap_or_default();
+    for (key, value) in params.iter_mut() {
+        resolve_environ(value, lookup).map_err(|var| {
+            invalid(
+                format!("litellm_settings.cache_params.{key}"),
+                None,
+                format!("environment variable {var} is not set"),
+            )
+        })?;
+    }
+    llmrelay_cache::CacheConfig::from_litellm(&params, lookup)
+        .map(Some)
+        .map_err(|e| invalid("litellm_settings.cache_params".into(), None, e.to_string()))
 }
 
 /// `environment_variables` as strings (YAML numbers and booleans written

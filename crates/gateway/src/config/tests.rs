@@ -142,3 +142,53 @@ fn a_non_positive_timeout_is_refused() {
         .to_string();
     assert!(err.contains("litellm_settings.request_timeout"), "{err}");
 }
+
+#[test]
+fn litellm_cache_settings_turn_on_the_response_cache() {
+    std::env::set_var("LLMRELAY_TEST_CACHE_PASSWORD", "pw-from-env");
+    let text = r#"
+litellm_settings:
+  cache: true
+  cache_params:
+    type: redis
+    host: 127.0.0.1
+    port: 6379
+    password: os.environ/LLMRELAY_TEST_CACHE_PASSWORD
+    ttl: 60
+    namespace: gw
+    supported_call_types: ["acompletion"]
+    similarity_threshold: 0.8
+"#;
+    let config = GatewayConfig::parse(text, "c.yaml").unwrap();
+    let cache = config.cache.as_ref().unwrap();
+    let llmrelay_cache::Kind::Redis(target) = &cache.kind else {
+        panic!("not a Redis cache: {cache:?}")
+    };
+    assert_eq!(target.password.as_deref(), Some("pw-from-env"));
+    assert!(!format!("{config:?}").contains("pw-from-env"));
+    assert_eq!(cache.ttl, Some(std::time::Duration::from_secs(60)));
+    assert_eq!(cache.namespace.as_deref(), Some("gw"));
+    assert_eq!(cache.policy.supported_call_types, ["acompletion"]);
+    assert_eq!(
+        config.warnings,
+        ["litellm_settings.cache_params.similarity_threshold"]
+    );
+    // `cache: true` alone is LiteLLM's default, an in-process cache.
+    let config = GatewayConfig::parse("litellm_settings:\n  cache: true\n", "c.yaml").unwrap();
+    assert_eq!(config.cache, Some(llmrelay_cache::CacheConfig::local()));
+    let off = GatewayConfig::parse(
+        "litellm_settings:\n  cache: false\n  cache_params: {type: redis}\n",
+        "c.yaml",
+    )
+    .unwrap();
+    assert!(off.cache.is_none());
+    let err = GatewayConfig::parse(
+        "litellm_settings:\n  cache: true\n  cache_params: {type: s3}\n",
+        "c.yaml",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("cache_params") && err.to_string().contains("s3"),
+        "{err}"
+    );
+}

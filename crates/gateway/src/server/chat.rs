@@ -182,6 +182,7 @@ pub async fn serve_chat(
     mut request: ChatRequest,
     settings: CallSettings,
     admission: Option<Admission>,
+    cache: Option<super::cache::CachePlan>,
 ) -> Result<Served, ApiError> {
     if gw.router.serves(&request.model) {
         call.model_group = Some(request.model.clone());
@@ -239,6 +240,12 @@ pub async fn serve_chat(
     let headers = litellm_headers(call, &routed, upstream);
     let mut response = json_response(StatusCode::OK, &body);
     response.headers_mut().extend(headers);
+    if let Some(plan) = cache {
+        if let (name, Some(v)) = plan.header() {
+            response.headers_mut().insert(name, v);
+        }
+        super::cache::store(gw, plan, &body).await;
+    }
     if let Some(admission) = admission {
         response.headers_mut().extend(admission.headers());
         // The spend row is journalled before the answer leaves.

@@ -2,6 +2,7 @@
 
 mod admin;
 mod body;
+mod cache;
 mod call;
 mod chat;
 mod metering;
@@ -69,6 +70,8 @@ pub struct Gateway {
     warnings: Vec<String>,
     /// Router cooldowns shared through Redis, when Redis is configured.
     shared_state: Option<Arc<SharedRouterState>>,
+    /// The response cache (`litellm_settings.cache`).
+    cache: Option<Arc<llmrelay_cache::ResponseCache>>,
 }
 
 /// Why the gateway would not start.
@@ -80,6 +83,9 @@ pub enum StartError {
     /// No master key and a non-loopback address.
     #[error("refusing to listen on {0} without general_settings.master_key: set one, listen on 127.0.0.1, or pass --allow-unauthenticated")]
     Unauthenticated(SocketAddr),
+    /// The response cache could not be opened (a disk directory that cannot be made).
+    #[error("response cache: {0}")]
+    Cache(String),
     /// Virtual keys were asked for without a master key to manage them.
     #[error("virtual keys need general_settings.master_key (the key that creates them)")]
     NoMasterKey,
@@ -142,6 +148,13 @@ impl Gateway {
         if let Some(mb) = config.general_settings.max_request_size_mb {
             settings.max_body_bytes = (mb * 1024.0 * 1024.0) as usize;
         }
+        let cache = match &config.cache {
+            Some(c) => Some(Arc::new(
+                llmrelay_cache::ResponseCache::open(c)
+                    .map_err(|e| StartError::Cache(e.to_string()))?,
+            )),
+            None => None,
+        };
         Ok(Gateway {
             router,
             auth,
@@ -150,6 +163,7 @@ impl Gateway {
             settings,
             warnings,
             shared_state,
+            cache,
         })
     }
 

@@ -13,6 +13,7 @@ use llmrelay::{EmbeddingRequest, TokenInput};
 use serde_json::{json, Map, Value};
 
 use super::body::{read_json, read_json_sized};
+use super::cache;
 use super::call::{litellm_headers, take_call_fields, Call};
 use super::chat::{bounded, serve_chat, settle_failure, Front, Served};
 use super::metering::{self, RequestFacts};
@@ -54,7 +55,11 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     let mut call = Call::new(front.route());
     let _in_flight = gw.metrics.start();
     let result = async {
-        let (caller, body, body_len, fields) = read_call(&gw, &headers, body).await?;
+        let (caller, body, body_len, fields, cache_field) = read_call(&gw, &headers, body).await?;
+        let cache_plan = match front {
+            Front::Chat => cache::plan(&gw, front.route(), front.call_type(), &body, cache_field)?,
+            _ => None,
+        };
         let request = front.to_chat(body)?;
         let mock = fields.route.mock_response.is_some();
         let facts = RequestFacts {
@@ -70,7 +75,20 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
             facts,
         )
         .await?;
-        serve_chat(&gw, front, &mut call, request, fields, admission).await
+        if let Some(plan) = &cache_plan {
+            if let Some(hit) = cache::lookup(&gw, plan).await {
+                if gw.router.serves(&request.model) {
+                    call.model_group = Some(request.model.clone());
+                }
+                return Ok(Served::Complete(
+                    cache::answer(&mut call, plan, hit, admission).await,
+                ));
+            }
+        }
+        serve_chat(
+            &gw, front, &mut call, request, fields, admission, cache_plan,
+        )
+        .await
     }
     .await;
     match result {
@@ -84,12 +102,22 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
 }
 
 /// What every model call reads first: the caller, the JSON body (and its
-/// length, a bound on its tokens) and the call settings taken out of it.
+/// length, a bound on its tokens), the call settings taken out of it and
+/// its `cache` controls.
 async fn read_call(
     gw: &Gateway,
     headers: &HeaderMap,
     body: Body,
-) -> Result<(Caller, Map<String, Value>, usize, CallSettings), ApiError> {
+) -> Result<
+    (
+        Caller,
+        Map<String, Value>,
+        usize,
+        CallSettings,
+        Option<Value>,
+    ),
+    ApiError,
+> {
     let caller = gw.auth.authenticate(headers).await?;
     let (mut body, body_len) = read_json_sized(
         headers,
@@ -98,8 +126,9 @@ async fn read_call(
         gw.settings.body_read_timeout,
     )
     .await?;
+    let cache_field = body.get("cache").cloned();
     let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
-    Ok((caller, body, body_len, fields))
+    Ok((caller, body, body_len, fields, cache_field))
 }
 
 /// Records a failed call and renders its error with the call id.
@@ -122,7 +151,8 @@ pub async fn embeddings(
     let mut call = Call::new("embeddings");
     let _in_flight = gw.metrics.start();
     let result = async {
-        let (caller, body, body_len, fields) = read_call(&gw, &headers, body).await?;
+        let (caller, body, body_len, fields, cache_field) = read_call(&gw, &headers, body).await?;
+        let cache_plan = cache::plan(&gw, "embeddings", "aembedding", &body, cache_field)?;
         let request: EmbeddingRequest = ingress::decode(Value::Object(body), "embeddings")?;
         if gw.router.serves(&request.model) {
             call.model_group = Some(request.model.clone());
@@ -140,6 +170,11 @@ pub async fn embeddings(
             facts,
         )
         .await?;
+        if let Some(plan) = &cache_plan {
+            if let Some(hit) = cache::lookup(&gw, plan).await {
+                return Ok(cache::answer(&mut call, plan, hit, admission).await);
+            }
+        }
         let started = Instant::now();
         let limit = fields.timeout.unwrap_or(gw.settings.request_timeout);
         let routed = match bounded(limit, gw.router.embedding(request, &fields)).await {
@@ -153,6 +188,12 @@ pub async fn embeddings(
         call.cost = routed.value.cost;
         let body = serde_json::to_value(&routed.value).unwrap_or(Value::Null);
         let mut response = json_response(StatusCode::OK, &body);
+        if let Some(plan) = cache_plan {
+            if let (name, Some(v)) = plan.header() {
+                response.headers_mut().insert(name, v);
+            }
+            cache::store(&gw, plan, &body).await;
+        }
         response
             .headers_mut()
             .extend(litellm_headers(&call, &routed, upstream));
