@@ -28,16 +28,10 @@ _OPENAI_PARAMS = (
     "verbosity", "thinking", "web_search_options", "safety_identifier", "store", "prompt_cache_key",
 )  # fmt: skip
 
-#: Keyword arguments that steer the mapping and are never request fields.
-_CONTROLS = frozenset(
-    ("model", "custom_llm_provider", "drop_params", "allowed_openai_params", "additional_drop_params",
-     "messages", "api_version", "base_model", "model_info")
-)  # fmt: skip
-
 #: Parameters LiteLLM never rejects: a provider without them drops them.
 _UNVALIDATED = frozenset(("user", "stream_options", "stream", "max_retries"))
 
-#: Request keyword arguments of LiteLLM's own that a provider never sees.
+#: What never travels in ``extra_body`` (the model is routed, not sent there).
 _NOT_FORWARDED = frozenset(("model",))
 
 
@@ -139,7 +133,7 @@ def get_optional_params(
     optional = map_params(provider, base_model or model, kept, dropping)
 
     extra_body = dict(extras.pop("extra_body", None) or {})
-    extras = {k: v for k, v in extras.items() if v is not None and k not in removed and k not in _CONTROLS}
+    extras = {k: v for k, v in extras.items() if v is not None and k not in removed}
     if _through_openai_sdk(provider):
         # OpenAI's SDK takes unknown fields only inside extra_body.
         body = dict(extra_body)
