@@ -161,16 +161,23 @@ _LAZY = {
     "atext_completion": "llmrelay.text_completions",
     "TextCompletionStreamWrapper": "llmrelay.text_completions",
     "text_completions": None,
+    "get_optional_params": "llmrelay.optional_params",
+    "get_modified_max_tokens": "llmrelay.output_limits",
+    "add_known_models": "llmrelay.known_models",
+    "mock_completion": "llmrelay.mock_completions",
+    "create_pretrained_tokenizer": "llmrelay.custom_tokenizers",
+    "create_tokenizer": "llmrelay.custom_tokenizers",
 }
 
 
 def __getattr__(name):
     """Loads a LiteLLM module path or helper on first use (PEP 562)."""
-    if name not in _LAZY:
+    if name not in _LAZY and not name.endswith("_models"):
         raise AttributeError("module 'llmrelay' has no attribute %r" % name)
     import importlib
 
-    where = _LAZY[name]
+    # LiteLLM's per-provider model sets (anthropic_models...): llmrelay.known_models.
+    where = _LAZY.get(name, "llmrelay.known_models")
     if where is None:
         return importlib.import_module("llmrelay." + name)
     value = getattr(importlib.import_module(where), name)

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from llmrelay import exceptions as exceptions
 from llmrelay.exceptions import (
@@ -68,6 +68,32 @@ from llmrelay.environment import (
 )
 from llmrelay.model_lists import get_model_cost_map as get_model_cost_map, get_valid_models as get_valid_models
 from llmrelay.openai_params import get_supported_openai_params as get_supported_openai_params
+from llmrelay.optional_params import get_optional_params as get_optional_params
+from llmrelay.output_limits import get_modified_max_tokens as get_modified_max_tokens
+from llmrelay.known_models import add_known_models as add_known_models
+from llmrelay.mock_completions import mock_completion as mock_completion
+from llmrelay.custom_tokenizers import (
+    create_pretrained_tokenizer as create_pretrained_tokenizer,
+    create_tokenizer as create_tokenizer,
+)
+
+# LiteLLM's per-provider model sets (built on first read; see llmrelay.known_models).
+open_ai_chat_completion_models: Set[str]
+open_ai_text_completion_models: Set[str]
+anthropic_models: Set[str]
+cohere_models: Set[str]
+cohere_chat_models: Set[str]
+gemini_models: Set[str]
+bedrock_models: Set[str]
+bedrock_converse_models: Set[str]
+azure_models: Set[str]
+mistral_chat_models: Set[str]
+groq_models: Set[str]
+vertex_chat_models: Set[str]
+vertex_language_models: Set[str]
+vertex_anthropic_models: Set[str]
+vertex_ai_models: Set[str]
+def __getattr__(name: str) -> Set[str]: ...  # the other ``<provider>_models`` sets
 
 def install_as_litellm() -> None:
     """Makes ``import litellm`` (and its submodules) give llmrelay in this process."""
@@ -533,5 +559,19 @@ class Router:
         specific_deployment: bool = False,
         request_kwargs: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]: ...
+    def text_completion(self, model: str, prompt: Any = None, **kwargs: Any) -> Any: ...
+    async def atext_completion(self, model: str, prompt: Any = None, **kwargs: Any) -> Any: ...
+    def image_generation(self, prompt: Optional[str] = None, model: Optional[str] = None, **kwargs: Any) -> ImageResponse: ...
+    async def aimage_generation(
+        self, prompt: Optional[str] = None, model: Optional[str] = None, **kwargs: Any
+    ) -> ImageResponse: ...
+    def moderation(self, model: Optional[str] = None, input: Any = None, **kwargs: Any) -> ModerationResponse: ...
+    async def amoderation(self, model: Optional[str] = None, input: Any = None, **kwargs: Any) -> ModerationResponse: ...
+    def rerank(
+        self, model: Optional[str] = None, query: Optional[str] = None, documents: Optional[List[Any]] = None, **kwargs: Any
+    ) -> RerankResponse: ...
+    async def arerank(
+        self, model: Optional[str] = None, query: Optional[str] = None, documents: Optional[List[Any]] = None, **kwargs: Any
+    ) -> RerankResponse: ...
     def deployment_status(self) -> List[Dict[str, Any]]:
         """Each deployment's state: healthy or cooling down until when, latency, calls in flight, usage."""

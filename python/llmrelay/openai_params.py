@@ -52,10 +52,19 @@ _ADAPTERS = {
         "presence_penalty", "stop", "n", "tools", "tool_choice", "seed", "extra_headers", "response_format",
     ],
 }  # fmt: skip
-_ADAPTERS["vertex_ai"] = _ADAPTERS["gemini"]
+# Vertex AI also takes extra headers and top_logprobs (Gemini's API does not).
+_ADAPTERS["vertex_ai"] = _ADAPTERS["gemini"] + ["extra_headers", "top_logprobs"]
 _ADAPTERS["cohere"] = _ADAPTERS["cohere_chat"]
 
 _EMBEDDING = ["dimensions", "encoding_format", "user", "extra_headers"]
+
+#: Providers whose ``reasoning_effort`` (and ``thinking``) depends on the model.
+_REASONING_BY_MODEL = ("openai", "azure", "anthropic", "gemini", "vertex_ai", "bedrock")
+
+#: What OpenAI's o-series reasoning models reject.
+_O_SERIES_UNSUPPORTED = frozenset(
+    ("top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "parallel_tool_calls")
+)
 
 
 def get_supported_openai_params(model, custom_llm_provider=None, request_type="chat_completion", base_model=None):
@@ -71,9 +80,37 @@ def get_supported_openai_params(model, custom_llm_provider=None, request_type="c
     if request_type != "chat_completion":
         return None
     if custom_llm_provider in _ADAPTERS:
-        return list(_ADAPTERS[custom_llm_provider])
-    row = _llmrelay._provider_info(custom_llm_provider)
-    if row is None:
-        return None
-    unsupported = set(row["unsupported_params"])
-    return [p for p in _OPENAI_CHAT if p not in unsupported]
+        params = list(_ADAPTERS[custom_llm_provider])
+    else:
+        row = _llmrelay._provider_info(custom_llm_provider)
+        if row is None:
+            return None
+        unsupported = set(row["unsupported_params"])
+        params = [p for p in _OPENAI_CHAT if p not in unsupported]
+    if custom_llm_provider in _REASONING_BY_MODEL:
+        params = _for_model(base_model or model, custom_llm_provider, params)
+    return params
+
+
+def _for_model(model, provider, params):
+    """The provider's list narrowed (or widened) by what ``model`` is: only
+    a reasoning model takes ``reasoning_effort``/``thinking``; OpenAI's
+    o-series rejects the sampling penalties and logprobs, as in LiteLLM."""
+    try:
+        reasons = _llmrelay.supports_reasoning(model, custom_llm_provider=provider)
+    except Exception:  # unknown to the catalog: no reasoning parameters
+        reasons = False
+    if reasons:
+        extra = ["reasoning_effort"] + (["thinking"] if provider == "anthropic" else [])
+        params = params + [p for p in extra if p not in params]
+    else:
+        params = [p for p in params if p not in ("reasoning_effort", "thinking")]
+    if provider in ("openai", "azure") and is_o_series(model):
+        params = [p for p in params if p not in _O_SERIES_UNSUPPORTED]
+    return params
+
+
+def is_o_series(model):
+    """OpenAI's o1/o3/o4... reasoning models (by name, as LiteLLM tells them)."""
+    name = model.rsplit("/", 1)[-1]
+    return len(name) > 1 and name[0] == "o" and name[1].isdigit()

@@ -12,13 +12,14 @@ Loaded on first use of ``llmrelay.Router``, never by ``import llmrelay``.
 
 import llmrelay
 from llmrelay import _llmrelay
+from llmrelay.router_endpoints import RouterEndpoints
 
 __all__ = ["Router"]
 
 _native = _llmrelay.Router
 
 
-class Router(_native):
+class Router(RouterEndpoints, _native):
     """LiteLLM's ``Router``: deployments behind public model names.
 
         router = Router(model_list=[
@@ -27,6 +28,10 @@ class Router(_native):
         ], fallbacks=[{"gpt": ["claude"]}], num_retries=2)
         r = router.completion(model="gpt", messages=[...])
         r._hidden_params["model_id"]  # the deployment that answered
+
+    Also ``text_completion``, ``image_generation``, ``moderation`` and
+    ``rerank`` (and their ``a``-prefixed coroutines), routed by model group
+    (see ``llmrelay.router_endpoints``).
 
     Unknown keyword arguments are reported with a ``UserWarning``; a bad
     configuration raises ``llmrelay.exceptions.RouterConfigError`` (a

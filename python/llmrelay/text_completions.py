@@ -162,23 +162,34 @@ def _stream_prompt(model, texts):
 def text_completion(prompt=None, model=None, *args, **kwargs):
     """LiteLLM's ``text_completion``: a ``TextCompletionResponse``, or with
     ``stream=True`` an iterator of them."""
-    texts = _prompts(model, prompt)
-    chat = _chat_kwargs(kwargs)
-    if chat.get("stream"):
-        stream = llmrelay.completion(model=model, messages=_messages(_stream_prompt(model, texts)), **chat)
-        return TextCompletionStreamWrapper(stream, model)
-    return _to_text([llmrelay.completion(model=model, messages=_messages(t), **chat) for t in texts])
+    return complete_text(llmrelay.completion, model, prompt, kwargs)
 
 
 async def atext_completion(prompt=None, model=None, *args, **kwargs):
     """LiteLLM's ``atext_completion``: ``text_completion`` for asyncio (the
     prompts of a list run concurrently)."""
+    return await acomplete_text(llmrelay.acompletion, model, prompt, kwargs)
+
+
+def complete_text(complete, model, prompt, kwargs):
+    """A text completion through ``complete`` (``llmrelay.completion`` or a
+    Router's), one chat call per prompt."""
+    texts = _prompts(model, prompt)
+    chat = _chat_kwargs(kwargs)
+    if chat.get("stream"):
+        stream = complete(model=model, messages=_messages(_stream_prompt(model, texts)), **chat)
+        return TextCompletionStreamWrapper(stream, model)
+    return _to_text([complete(model=model, messages=_messages(t), **chat) for t in texts])
+
+
+async def acomplete_text(acomplete, model, prompt, kwargs):
+    """``complete_text`` for asyncio, through ``acomplete``."""
     import asyncio
 
     texts = _prompts(model, prompt)
     chat = _chat_kwargs(kwargs)
     if chat.get("stream"):
-        stream = await llmrelay.acompletion(model=model, messages=_messages(_stream_prompt(model, texts)), **chat)
+        stream = await acomplete(model=model, messages=_messages(_stream_prompt(model, texts)), **chat)
         return TextCompletionStreamWrapper(stream, model)
-    responses = await asyncio.gather(*(llmrelay.acompletion(model=model, messages=_messages(t), **chat) for t in texts))
+    responses = await asyncio.gather(*(acomplete(model=model, messages=_messages(t), **chat) for t in texts))
     return _to_text(list(responses))

@@ -57,6 +57,10 @@ _HOMES = {
     "get_valid_models": "llmrelay.model_lists",
     "get_supported_openai_params": "llmrelay.openai_params",
     "convert_to_model_response_object": "llmrelay.response_objects",
+    "get_optional_params": "llmrelay.optional_params",
+    "get_modified_max_tokens": "llmrelay.output_limits",
+    "create_pretrained_tokenizer": "llmrelay.custom_tokenizers",
+    "create_tokenizer": "llmrelay.custom_tokenizers",
 }
 _HOMES.update(
     dict.fromkeys(

@@ -40,6 +40,7 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tokens::token_counter, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::encode, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::decode, m)?)?;
+    m.add_function(wrap_pyfunction!(tokens::_tool_definitions_text, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::get_model_info, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::get_max_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(catalog::get_llm_provider, m)?)?;

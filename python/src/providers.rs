@@ -13,7 +13,8 @@ pub(crate) fn _provider_names(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 }
 
 /// One provider's row (`api_key_env`, `api_base_env`, `base_url`,
-/// `unsupported_params`, `endpoints`, `openai_compatible`), or None.
+/// `unsupported_params`, `param_renames` as (OpenAI name, provider's name)
+/// pairs, `endpoints`, `openai_compatible`), or None.
 #[pyfunction]
 pub(crate) fn _provider_info<'py>(
     py: Python<'py>,
@@ -31,6 +32,7 @@ pub(crate) fn _provider_info<'py>(
         "unsupported_params",
         PyList::new(py, info.unsupported_params)?,
     )?;
+    row.set_item("param_renames", PyList::new(py, info.param_renames)?)?;
     row.set_item("endpoints", PyList::new(py, info.endpoints)?)?;
     row.set_item(
         "openai_compatible",

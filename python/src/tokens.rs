@@ -34,6 +34,26 @@ fn array(value: Value, what: &str) -> PyResult<Vec<Value>> {
     }
 }
 
+/// A `custom_tokenizer` given (and not None).
+fn custom<'a, 'py>(tokenizer: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    tokenizer.filter(|t| !t.is_none())
+}
+
+/// `llmrelay.custom_tokenizers`: a `custom_tokenizer` (a Hugging Face
+/// tokenizer from `create_tokenizer`) is a Python object, so counting,
+/// encoding and decoding with it happen there.
+fn custom_tokenizers(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
+    py.import("llmrelay.custom_tokenizers")
+}
+
+/// The text LiteLLM counts for a tool list (its TypeScript-like namespace),
+/// for `llmrelay.custom_tokenizers` to count with the caller's tokenizer.
+#[pyfunction]
+pub(crate) fn _tool_definitions_text(tools: &Bound<'_, PyAny>) -> PyResult<String> {
+    let tools = array(convert::to_value(tools)?, "tools")?;
+    Ok(llmrelay::tool_definitions_text(&tools))
+}
+
 /// LiteLLM's `token_counter(model, text=... | messages=..., tools=...)`.
 #[pyfunction]
 #[pyo3(signature = (
@@ -53,11 +73,22 @@ pub(crate) fn token_counter(
     use_default_image_token_count: bool,
     default_token_count: Option<usize>,
 ) -> PyResult<usize> {
-    let _ = (
-        custom_tokenizer,
-        count_response_tokens,
-        use_default_image_token_count,
-    );
+    let _ = use_default_image_token_count;
+    if let Some(tokenizer) = custom(custom_tokenizer) {
+        return custom_tokenizers(py)?
+            .call_method1(
+                "token_counter",
+                (
+                    tokenizer,
+                    text,
+                    messages,
+                    count_response_tokens,
+                    tools,
+                    tool_choice,
+                ),
+            )?
+            .extract();
+    }
     ensure_overrides()?;
     let model = model.to_owned();
     let tools = tools.filter(|t| !t.is_none());
@@ -115,7 +146,11 @@ pub(crate) fn encode(
     text: &str,
     custom_tokenizer: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<u32>> {
-    let _ = custom_tokenizer;
+    if let Some(tokenizer) = custom(custom_tokenizer) {
+        return custom_tokenizers(py)?
+            .call_method1("encode", (tokenizer, text))?
+            .extract();
+    }
     ensure_overrides()?;
     let text = text.to_owned();
     let model = model.to_owned();
@@ -131,7 +166,11 @@ pub(crate) fn decode(
     tokens: Vec<u32>,
     custom_tokenizer: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let _ = custom_tokenizer;
+    if let Some(tokenizer) = custom(custom_tokenizer) {
+        return custom_tokenizers(py)?
+            .call_method1("decode", (tokenizer, tokens))?
+            .extract();
+    }
     ensure_overrides()?;
     let model = model.to_owned();
     py.detach(|| llmrelay::decode(&model, &tokens)).py_err(py)

@@ -555,3 +555,135 @@ def test_rerank_against_fake_cohere(lib, cohere_server):
 def test_rerank_empty_documents_is_bad_request(lib, cohere_server):
     with pytest.raises(lib.BadRequestError):
         lib.rerank(model="cohere/rerank-v3.5", query="q", documents=[], api_base=cohere_server, api_key="k")
+
+
+# --- get_optional_params, model sets, max tokens, mocks, custom tokenizers ---
+
+COMPAT_TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "f",
+            "description": "d",
+            "parameters": {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+        },
+    }
+]
+
+
+@pytest.mark.parametrize(
+    "model, provider, params, expected",
+    [
+        ("gpt-4o", "openai", {"temperature": 0.2, "max_tokens": 10, "foo": "bar"},
+         {"temperature": 0.2, "max_tokens": 10, "stream": False, "extra_body": {"foo": "bar"}}),
+        ("o3-mini", "openai", {"max_tokens": 10}, {"max_completion_tokens": 10, "stream": False, "extra_body": {}}),
+        ("my-deployment", "azure", {"tool_choice": "auto", "tools": COMPAT_TOOLS},
+         {"tool_choice": "auto", "tools": COMPAT_TOOLS, "stream": False, "extra_body": {}}),
+        ("claude-sonnet-4-5", "anthropic",
+         {"temperature": 0.2, "max_completion_tokens": 7, "stop": "x", "user": "u", "tool_choice": "required"},
+         {"temperature": 0.2, "max_tokens": 7, "stop_sequences": ["x"], "metadata": {"user_id": "u"},
+          "tool_choice": {"type": "any"}}),
+        ("claude-sonnet-4-5", "anthropic", {"tools": COMPAT_TOOLS},
+         {"tools": [{"name": "f", "input_schema": COMPAT_TOOLS[0]["function"]["parameters"], "type": "custom",
+                     "description": "d"}]}),
+        ("claude-sonnet-4-5", "anthropic", {"reasoning_effort": "low"},
+         {"thinking": {"type": "enabled", "budget_tokens": 1024}, "max_tokens": 5120}),
+        ("claude-sonnet-4-5", "anthropic", {"seed": 1, "temperature": 0.5, "drop_params": True}, {"temperature": 0.5}),
+        ("gemini-2.0-flash", "gemini",
+         {"n": 2, "stop": "x", "max_tokens": 10, "tool_choice": "auto", "response_format": {"type": "json_object"}},
+         {"candidate_count": 2, "stop_sequences": ["x"], "max_output_tokens": 10,
+          "tool_choice": {"functionCallingConfig": {"mode": "AUTO"}}, "response_mime_type": "application/json"}),
+        ("gemini-2.0-flash", "gemini", {"tools": COMPAT_TOOLS},
+         {"tools": [{"function_declarations": [{"name": "f", "description": "d",
+                                                "parameters": COMPAT_TOOLS[0]["function"]["parameters"]}]}]}),
+        ("gemini-2.5-flash", "gemini", {"reasoning_effort": "high"},
+         {"thinkingConfig": {"thinkingBudget": 4096, "includeThoughts": True}}),
+        ("anthropic.claude-3-5-sonnet-20240620-v1:0", "bedrock",
+         {"temperature": 0.2, "top_p": 0.9, "stop": "x", "max_tokens": 10, "tool_choice": "auto"},
+         {"stream": False, "temperature": 0.2, "topP": 0.9, "stopSequences": ["x"], "maxTokens": 10,
+          "tool_choice": {"auto": {}}}),
+        ("command-r", "cohere_chat", {"top_p": 0.9, "n": 2, "stop": "x", "max_completion_tokens": 5},
+         {"stream": False, "p": 0.9, "num_generations": 2, "stop_sequences": ["x"], "max_tokens": 5}),
+    ],
+    ids=["openai", "o-series", "azure", "anthropic", "anthropic-tools", "anthropic-thinking", "anthropic-drop",
+         "gemini", "gemini-tools", "gemini-thinking", "bedrock", "cohere"],
+)  # fmt: skip
+def test_get_optional_params(lib, model, provider, params, expected):
+    get_optional_params = sub(lib, "utils").get_optional_params
+    assert get_optional_params(model=model, custom_llm_provider=provider, **params) == expected
+
+
+@pytest.mark.parametrize(
+    "model, provider, params",
+    [
+        ("claude-sonnet-4-5", "anthropic", {"seed": 1}),
+        ("gemini-2.0-flash", "gemini", {"logit_bias": {"1": 1}}),
+        ("anthropic.claude-3-5-sonnet-20240620-v1:0", "bedrock", {"presence_penalty": 0.1}),
+        ("command-r", "cohere_chat", {"logprobs": True}),
+        ("gpt-4o", "openai", {"reasoning_effort": "low"}),
+    ],
+)
+def test_get_optional_params_rejects_what_the_provider_lacks(lib, model, provider, params):
+    with pytest.raises(lib.UnsupportedParamsError) as err:
+        sub(lib, "utils").get_optional_params(model=model, custom_llm_provider=provider, **params)
+    assert err.value.status_code == 400 and list(params)[0] in str(err.value)
+
+
+def test_provider_model_sets_and_add_known_models(lib):
+    assert "gpt-4o" in lib.open_ai_chat_completion_models and "claude-sonnet-4-5" in lib.anthropic_models
+    assert "gemini-2.5-flash" in lib.vertex_language_models or "gemini-2.5-flash" in lib.gemini_models
+    assert "claude-3-5-sonnet@20240620" in lib.vertex_anthropic_models  # filed without its vertex_ai/ prefix
+    entry = {"litellm_provider": "anthropic", "mode": "chat", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}
+    lib.add_known_models({"compat-known-claude": entry})
+    assert "compat-known-claude" in lib.anthropic_models
+    assert "compat-known-claude" in lib.models_by_provider["anthropic"]
+
+
+def test_get_modified_max_tokens(lib):
+    get = sub(lib, "utils").get_modified_max_tokens
+    messages = [{"role": "user", "content": "Hey, how's it going?"}]
+    assert get("gpt-4o", "gpt-4o", messages, None, None, None) is None
+    assert get("gpt-4o", "gpt-4o", messages, 100, None, None) == 100
+    assert get("gpt-4o", "gpt-4o", messages, 10**6, None, None) == lib.get_max_tokens("gpt-4o")
+    assert get("no-such-model-x", "no-such-model-x", messages, 77, None, None) == 77
+
+
+def test_mock_completion(lib):
+    r = lib.mock_completion(model="gpt-4o", messages=MESSAGES)
+    assert r.choices[0].message.content == "This is a mock request"
+    assert (r.usage.prompt_tokens, r.usage.completion_tokens) == (10, 20)
+    r = lib.mock_completion(model="gpt-4o", messages=MESSAGES, mock_response="two", n=2, prompt_tokens=4)
+    assert [c.message.content for c in r.choices] == ["two", "two"] and r.usage.prompt_tokens == 4
+    with pytest.raises(lib.RateLimitError):
+        lib.mock_completion(model="gpt-4o", messages=MESSAGES, mock_response=lib.RateLimitError("slow", "openai", "gpt-4o"))
+
+
+def _tiny_tokenizer_json():
+    tokenizers = pytest.importorskip("tokenizers")
+    vocab = {"[UNK]": 0, "hello": 1, "world": 2, "user": 3, "assistant": 4, "system": 5, "be": 6, "brief": 7}
+    tokenizer = tokenizers.Tokenizer(tokenizers.models.WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.Whitespace()
+    return tokenizer.to_str()
+
+
+def test_custom_tokenizer(lib):
+    custom = sub(lib, "utils").create_tokenizer(_tiny_tokenizer_json())
+    assert custom["type"] == "huggingface_tokenizer"
+    assert lib.token_counter(custom_tokenizer=custom, text="hello world hello") == 3
+    messages = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hello world"}]
+    assert lib.token_counter(custom_tokenizer=custom, messages=messages) == 3 + 1 + 2 + 3 + 1 + 2 + 3
+    assert lib.encode(custom_tokenizer=custom, text="hello world") == [1, 2]
+    assert lib.decode(custom_tokenizer=custom, tokens=[1, 2]) == "hello world"
+
+
+def test_model_cost_entry_writes_reprice(lib):
+    import copy
+
+    entry = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}
+    lib.register_model({"compat-repriced-model": entry})
+    lib.model_cost["compat-repriced-model"]["input_cost_per_token"] = 4e-6
+    prompt_cost, _ = lib.cost_per_token(model="compat-repriced-model", prompt_tokens=1000, completion_tokens=0)
+    assert prompt_cost == pytest.approx(4e-3)
+    snapshot = copy.deepcopy(lib.model_cost["compat-repriced-model"])
+    snapshot["input_cost_per_token"] = 1.0  # a copy is the caller's, not the price list
+    assert lib.model_cost["compat-repriced-model"]["input_cost_per_token"] == 4e-6

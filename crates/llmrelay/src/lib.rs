@@ -43,6 +43,8 @@ pub use llmrelay_catalog as catalog;
 pub use llmrelay_catalog::{Cost, ServiceTier};
 /// JSON values written as Python writes them (`str()`, `repr()`, `json.dumps`), for LiteLLM's derived keys and counts.
 pub use llmrelay_tokens::pyfmt;
+/// The text LiteLLM counts for a tool list (for counting with a caller's own tokenizer).
+pub use llmrelay_tokens::typescript_namespace as tool_definitions_text;
 pub use mock::mock_embedding;
 pub use model_info::{
     get_llm_provider, get_max_tokens, get_model_info, model_info, supports_audio_input,

@@ -49,7 +49,7 @@ mod vocab;
 pub use encoding::{count_text, decode, encode, Encoding, MAX_WHITESPACE_RUN};
 pub use messages::count_messages;
 pub use model::encoding_for;
-pub use tools::count_tool_choice;
+pub use tools::{count_tool_choice, typescript_namespace};
 
 /// Why a token operation failed. Input of the wrong shape is an error, never
 /// a panic.

@@ -166,8 +166,11 @@ pub(crate) fn truthy(value: &Value) -> bool {
     }
 }
 
-/// LiteLLM's TypeScript-like rendering of the function definitions.
-fn typescript_namespace(tools: &[Value]) -> String {
+/// LiteLLM's TypeScript-like rendering of the function definitions: the
+/// text whose tokens (plus 9, less 4 with a system message) a tool list
+/// costs. Public so a caller counting with its own tokenizer (Python's
+/// `custom_tokenizer`) counts the same text.
+pub fn typescript_namespace(tools: &[Value]) -> String {
     let mut lines: Vec<String> = vec!["namespace functions {".to_owned(), String::new()];
     for function in functions(tools) {
         let fields = &function.fields;
