@@ -92,27 +92,41 @@ async fn transcription_sends_a_multipart_form_and_prices_the_duration() {
 }
 
 #[tokio::test]
-async fn plain_json_transcriptions_of_wav_files_bill_the_files_length() {
+async fn whisper_asks_for_verbose_json_unless_told_and_json_answers_bill_the_file() {
     let upstream = openai().await;
-    let file = AudioFile::new("note.wav", wav(&[0u8; 24_000]));
-    let response = Client::new()
-        .transcription(
-            TranscriptionRequest::new("openai/whisper-1", file),
-            &options(upstream.base_url()),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.text, "note.wav: 24044 bytes");
-    assert_eq!(response.billed_seconds, Some(3.0));
-    assert!((response.cost.unwrap() - 0.0003).abs() < 1e-12);
-
-    // An mp3 has no header to read: OpenAI's usage seconds are billed.
+    // No format given: Whisper is asked for verbose_json, whose duration is billed.
     let mp3 = AudioFile::new("clip.mp3", vec![7u8; 40_000]);
     let response = Client::new()
         .transcription(
             TranscriptionRequest::new("whisper-1", mp3),
             &options(upstream.base_url()),
         )
+        .await
+        .unwrap();
+    assert_eq!(response.duration(), Some(2.5));
+    assert_eq!(response.billed_seconds, Some(2.5));
+    let sent = upstream.last_request().unwrap();
+    let form = String::from_utf8_lossy(&sent.raw_body).into_owned();
+    assert!(form.contains("name=\"response_format\"\r\n\r\nverbose_json\r\n"));
+
+    // Plain json has no duration: a WAV file's own length is billed...
+    let file = AudioFile::new("note.wav", wav(&[0u8; 24_000]));
+    let mut request = TranscriptionRequest::new("openai/whisper-1", file);
+    request.response_format = Some("json".into());
+    let response = Client::new()
+        .transcription(request, &options(upstream.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(response.text, "note.wav: 24044 bytes");
+    assert_eq!(response.billed_seconds, Some(3.0));
+    assert!((response.cost.unwrap() - 0.0003).abs() < 1e-12);
+
+    // ...and without a header to read, OpenAI's usage seconds.
+    let mp3 = AudioFile::new("clip.mp3", vec![7u8; 40_000]);
+    let mut request = TranscriptionRequest::new("whisper-1", mp3);
+    request.response_format = Some("json".into());
+    let response = Client::new()
+        .transcription(request, &options(upstream.base_url()))
         .await
         .unwrap();
     assert_eq!(response.billed_seconds, Some(3.0));

@@ -16,6 +16,7 @@ pub struct SpeechRequest {
     /// The text to speak.
     pub input: String,
     /// A voice name (`alloy`), or `{"id": ...}` for a custom voice.
+    #[serde(default)]
     pub voice: Value,
     /// `mp3` (OpenAI's default), `opus`, `aac`, `flac`, `wav` or `pcm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,8 @@ pub(crate) fn speech_body(target: &Target, request: &SpeechRequest) -> Result<By
 }
 
 /// The transcription form and its content type. Fields go in OpenAI's
-/// order with the file last; `timestamp_granularities[]` repeats per value,
+/// order with the file last (Whisper's `response_format` defaults to
+/// `verbose_json`); `timestamp_granularities[]` repeats per value,
 /// as OpenAI's SDK sends it.
 pub(crate) fn transcription_form(
     target: &Target,
@@ -36,7 +37,15 @@ pub(crate) fn transcription_form(
     };
     push("language", request.language.clone());
     push("prompt", request.prompt.clone());
-    push("response_format", request.response_format.clone());
+    // As LiteLLM does for Whisper: ask for `verbose_json` when the caller
+    // did not choose, so the answer carries the `duration` it is billed on.
+    let format = request.response_format.clone().or_else(|| {
+        target
+            .model
+            .contains("whisper")
+            .then(|| "verbose_json".to_owned())
+    });
+    push("response_format", format);
     push("temperature", request.temperature.map(|t| t.to_string()));
     for granularity in &request.timestamp_granularities {
         fields.push(("timestamp_granularities[]".into(), granularity.clone()));
@@ -144,6 +153,7 @@ mod tests {
             [
                 "model",
                 "language",
+                "response_format",
                 "temperature",
                 "timestamp_granularities[]",
                 "timestamp_granularities[]",
@@ -152,6 +162,10 @@ mod tests {
             ]
         );
         assert!(text.contains("\r\n\r\nwhisper-1\r\n"));
+        assert!(
+            text.contains("\r\n\r\nverbose_json\r\n"),
+            "Whisper's default format"
+        );
         assert!(
             text.contains("filename=\"talk.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFF0000\r\n")
         );
