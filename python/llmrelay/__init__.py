@@ -39,9 +39,11 @@ from llmrelay._llmrelay import (
     OpenAIObject,
     PromptTokensDetailsWrapper,
     RerankResponse,
+    ResponsesAPIResponse,
     StreamingChoices,
     TextChoices,
     TextCompletionResponse,
+    TranscriptionResponse,
     Usage,
     completion_cost,
     cost_per_token,
@@ -88,6 +90,9 @@ from llmrelay.exceptions import (
 )
 
 __version__ = "0.1.0"
+
+#: LiteLLM's name for the moderation response class.
+OpenAIModerationResponse = ModerationResponse
 
 # Module-level settings, as in LiteLLM (same names and defaults); a call's own
 # keyword argument wins. The native module reads drop_params, num_retries,
@@ -161,6 +166,12 @@ _LAZY = {
     "atext_completion": "llmrelay.text_completions",
     "TextCompletionStreamWrapper": "llmrelay.text_completions",
     "text_completions": None,
+    "speech": "llmrelay.audio",
+    "aspeech": "llmrelay.audio",
+    "transcription": "llmrelay.audio",
+    "atranscription": "llmrelay.audio",
+    "HttpxBinaryResponseContent": "llmrelay.audio",
+    "audio": None,
 }
 
 
@@ -283,6 +294,18 @@ async def arerank(model=None, query=None, documents=None, return_documents=None,
     return await _llmrelay._aendpoint(
         "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
     )
+
+
+def responses(input=None, model=None, **kwargs):
+    """LiteLLM's ``responses`` (OpenAI's Responses API) for every provider:
+    the request runs as a chat call and comes back as a
+    ``ResponsesAPIResponse``; ``stream=True`` gives ``response.*`` events."""
+    return _llmrelay.responses(model or "", input, **kwargs)
+
+
+async def aresponses(input=None, model=None, **kwargs):
+    """LiteLLM's ``aresponses`` (``stream=True`` gives an async iterator)."""
+    return await _llmrelay._aresponses(model or "", input, **kwargs)
 
 
 def register_model(model_cost):
