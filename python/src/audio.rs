@@ -5,9 +5,12 @@
 //! arguments, runs the call with the GIL released, and builds
 //! `TranscriptionResponse` with `_hidden_params` (cost included).
 
+use std::future::Future;
+
 use llmrelay::types::AudioFile;
 use llmrelay::{
-    CallOptions, Error, SpeechRequest, SpeechResponse, TranscriptionRequest, TranscriptionResponse,
+    CallOptions, Client, Error, SpeechRequest, SpeechResponse, TranscriptionRequest,
+    TranscriptionResponse,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
@@ -160,61 +163,120 @@ fn prepare_transcription(
     })))
 }
 
-/// Speech bytes and `_hidden_params`, for `llmrelay.audio` to wrap.
-fn speech_result<'py>(
-    py: Python<'py>,
-    answer: SpeechResponse,
-    meta: &Meta,
-) -> PyResult<Bound<'py, PyAny>> {
-    let hidden = meta.hidden(py, answer.cost)?;
-    let items = [
-        PyBytes::new(py, &answer.audio).into_any(),
-        answer.content_type.into_pyobject(py)?.into_any(),
-        hidden.into_any(),
-    ];
-    Ok(PyTuple::new(py, items)?.into_any())
+/// What differs between the two audio calls: the SDK method and the
+/// Python object of its answer. The rest (blocking or awaitable, mocks,
+/// errors) is written once, below.
+trait AudioCall: Send + 'static {
+    type Answer: Send + 'static;
+
+    fn send(
+        self,
+        client: Client,
+        options: CallOptions,
+    ) -> impl Future<Output = Result<Self::Answer, Error>> + Send + 'static;
+
+    fn object<'py>(
+        py: Python<'py>,
+        answer: Self::Answer,
+        meta: &Meta,
+    ) -> PyResult<Bound<'py, PyAny>>;
 }
 
-/// A `TranscriptionResponse` with `_hidden_params`: the cost, and the
-/// seconds billed when they were measured from the file
-/// (`audio_transcription_duration`, LiteLLM's key).
-fn transcription_object<'py>(
-    py: Python<'py>,
-    answer: TranscriptionResponse,
-    meta: &Meta,
-) -> PyResult<Bound<'py, PyAny>> {
-    let map = match serde_json::to_value(&answer) {
-        Ok(Value::Object(map)) => map,
-        _ => return Err(errors::value_error("transcription is not a JSON object")),
-    };
-    let obj = objects::build(py, Kind::TranscriptionResponse, &map)?;
-    let hidden = meta.hidden(py, answer.cost)?;
-    if answer.duration().is_none() {
-        hidden.set_item("audio_transcription_duration", answer.billed_seconds)?;
+impl AudioCall for SpeechRequest {
+    type Answer = SpeechResponse;
+
+    async fn send(self, client: Client, options: CallOptions) -> Result<SpeechResponse, Error> {
+        client.speech(self, &options).await
     }
-    objects::set_hidden(&obj, &hidden)?;
-    Ok(obj)
+
+    /// Speech bytes, their type and `_hidden_params`, for `llmrelay.audio` to wrap.
+    fn object<'py>(
+        py: Python<'py>,
+        answer: SpeechResponse,
+        meta: &Meta,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let hidden = meta.hidden(py, answer.cost)?;
+        let items = [
+            PyBytes::new(py, &answer.audio).into_any(),
+            answer.content_type.into_pyobject(py)?.into_any(),
+            hidden.into_any(),
+        ];
+        Ok(PyTuple::new(py, items)?.into_any())
+    }
+}
+
+impl AudioCall for TranscriptionRequest {
+    type Answer = TranscriptionResponse;
+
+    async fn send(
+        self,
+        client: Client,
+        options: CallOptions,
+    ) -> Result<TranscriptionResponse, Error> {
+        client.transcription(self, &options).await
+    }
+
+    /// A `TranscriptionResponse` with `_hidden_params`: the cost, and the
+    /// seconds billed when they were measured from the file
+    /// (`audio_transcription_duration`, LiteLLM's key).
+    fn object<'py>(
+        py: Python<'py>,
+        answer: TranscriptionResponse,
+        meta: &Meta,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let map = match serde_json::to_value(&answer) {
+            Ok(Value::Object(map)) => map,
+            _ => return Err(errors::value_error("transcription is not a JSON object")),
+        };
+        let obj = objects::build(py, Kind::TranscriptionResponse, &map)?;
+        let hidden = meta.hidden(py, answer.cost)?;
+        if answer.duration().is_none() {
+            hidden.set_item("audio_transcription_duration", answer.billed_seconds)?;
+        }
+        objects::set_hidden(&obj, &hidden)?;
+        Ok(obj)
+    }
 }
 
 /// An async call's answer, converted once the GIL is held.
-enum Outcome {
-    Speech(SpeechResponse, Meta),
-    Transcription(Box<TranscriptionResponse>, Meta),
-    Failed(Error),
-}
+struct Outcome<R: AudioCall>(Result<R::Answer, Error>, Meta);
 
-impl<'py> IntoPyObject<'py> for Outcome {
+impl<'py, R: AudioCall> IntoPyObject<'py> for Outcome<R> {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
-        match self {
-            Outcome::Speech(answer, meta) => speech_result(py, answer, &meta),
-            Outcome::Transcription(answer, meta) => transcription_object(py, *answer, &meta),
-            Outcome::Failed(err) => Err(errors::to_py(py, err)),
+        match self.0 {
+            Ok(answer) => R::object(py, answer, &self.1),
+            Err(err) => Err(errors::to_py(py, err)),
         }
     }
+}
+
+/// Runs a prepared call with the GIL released.
+fn blocking<R: AudioCall>(py: Python<'_>, prepared: Prepared<R>) -> PyResult<Py<PyAny>> {
+    let call = match prepared {
+        Prepared::Run(call) => *call,
+        Prepared::Done(done) => return done,
+    };
+    let sent = call.request.send(runtime::client(), call.options);
+    let answer = runtime::run(py, false, sent)?.py_err(py)?;
+    Ok(R::object(py, answer, &call.meta)?.unbind())
+}
+
+/// A prepared call as an asyncio awaitable (a mock's answer already done).
+fn awaitable<'py, R: AudioCall>(
+    py: Python<'py>,
+    prepared: Prepared<R>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let call = match prepared {
+        Prepared::Run(call) => *call,
+        Prepared::Done(done) => return Ok(Bound::new(py, Ready::new(done))?.into_any()),
+    };
+    let sent = call.request.send(runtime::client(), call.options);
+    let meta = call.meta;
+    runtime::awaitable(py, async move { Ok(Outcome::<R>(sent.await, meta)) })
 }
 
 /// `speech`, blocking: `(audio bytes, content type, _hidden_params)`.
@@ -226,22 +288,7 @@ pub(crate) fn _speech(
     input: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let Call {
-        request,
-        options,
-        meta,
-    } = match prepare_speech(py, model, input, kwargs)? {
-        Prepared::Run(call) => *call,
-        Prepared::Done(done) => return done,
-    };
-    let client = runtime::client();
-    let answer = runtime::run(
-        py,
-        false,
-        async move { client.speech(request, &options).await },
-    )?
-    .py_err(py)?;
-    Ok(speech_result(py, answer, &meta)?.unbind())
+    blocking(py, prepare_speech(py, model, input, kwargs)?)
 }
 
 /// The awaitable behind `aspeech`.
@@ -253,21 +300,7 @@ pub(crate) fn _aspeech<'py>(
     input: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let Call {
-        request,
-        options,
-        meta,
-    } = match prepare_speech(py, model, input, kwargs)? {
-        Prepared::Run(call) => *call,
-        Prepared::Done(done) => return Ok(Bound::new(py, Ready::new(done))?.into_any()),
-    };
-    let client = runtime::client();
-    runtime::awaitable(py, async move {
-        Ok(match client.speech(request, &options).await {
-            Ok(answer) => Outcome::Speech(answer, meta),
-            Err(err) => Outcome::Failed(err),
-        })
-    })
+    awaitable(py, prepare_speech(py, model, input, kwargs)?)
 }
 
 /// The file `llmrelay.audio` read, as the SDK takes it.
@@ -295,20 +328,7 @@ pub(crate) fn _transcription(
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let file = audio_file(filename, data, content_type);
-    let Call {
-        request,
-        options,
-        meta,
-    } = match prepare_transcription(py, model, file, kwargs)? {
-        Prepared::Run(call) => *call,
-        Prepared::Done(done) => return done,
-    };
-    let client = runtime::client();
-    let answer = runtime::run(py, false, async move {
-        client.transcription(request, &options).await
-    })?
-    .py_err(py)?;
-    Ok(transcription_object(py, answer, &meta)?.unbind())
+    blocking(py, prepare_transcription(py, model, file, kwargs)?)
 }
 
 /// The awaitable behind `atranscription`.
@@ -323,19 +343,5 @@ pub(crate) fn _atranscription<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let file = audio_file(filename, data, content_type);
-    let Call {
-        request,
-        options,
-        meta,
-    } = match prepare_transcription(py, model, file, kwargs)? {
-        Prepared::Run(call) => *call,
-        Prepared::Done(done) => return Ok(Bound::new(py, Ready::new(done))?.into_any()),
-    };
-    let client = runtime::client();
-    runtime::awaitable(py, async move {
-        Ok(match client.transcription(request, &options).await {
-            Ok(answer) => Outcome::Transcription(Box::new(answer), meta),
-            Err(err) => Outcome::Failed(err),
-        })
-    })
+    awaitable(py, prepare_transcription(py, model, file, kwargs)?)
 }
