@@ -299,12 +299,17 @@ async def arerank(model=None, query=None, documents=None, return_documents=None,
 def responses(input=None, model=None, **kwargs):
     """LiteLLM's ``responses`` (OpenAI's Responses API) for every provider:
     the request runs as a chat call and comes back as a
-    ``ResponsesAPIResponse``; ``stream=True`` gives ``response.*`` events."""
+    ``ResponsesAPIResponse``; ``stream=True`` gives ``response.*`` events.
+    ``text_format`` (a pydantic model) asks for structured output."""
+    if "text_format" in kwargs:
+        kwargs["response_format"] = kwargs.pop("text_format")
     return _llmrelay.responses(model or "", input, **kwargs)
 
 
 async def aresponses(input=None, model=None, **kwargs):
     """LiteLLM's ``aresponses`` (``stream=True`` gives an async iterator)."""
+    if "text_format" in kwargs:
+        kwargs["response_format"] = kwargs.pop("text_format")
     return await _llmrelay._aresponses(model or "", input, **kwargs)
 
 

@@ -71,7 +71,9 @@ fn prepare(
         Mock::Vector(_) | Mock::None => {}
     }
     let model = call.model().to_owned();
-    let request: ResponsesRequest = llmrelay_ingress::decode(Value::Object(call.body), "responses")
+    let mut body = call.body;
+    text_format(&mut body);
+    let request: ResponsesRequest = llmrelay_ingress::decode(Value::Object(body), "responses")
         .map_err(|e| refused(py, &model, e))?;
     let mut request = to_chat(request).map_err(|e| refused(py, &model, e))?;
     if request.is_stream() {
@@ -87,6 +89,32 @@ fn prepare(
         fallbacks: call.fallbacks,
         local,
     })))
+}
+
+/// LiteLLM's `text_format` (a pydantic model or a JSON schema format; the
+/// package passes it as `response_format`, which the parameter parser turns
+/// into chat's `json_schema` format): the `text.format` it stands for,
+/// unless the call gives `text` itself.
+fn text_format(body: &mut Map<String, Value>) {
+    let Some(format) = body.remove("response_format") else {
+        return;
+    };
+    if body.contains_key("text") {
+        return;
+    }
+    let text = match format {
+        Value::Object(mut format) => match format.remove("json_schema") {
+            Some(Value::Object(mut schema)) => {
+                schema.insert("type".into(), Value::String("json_schema".into()));
+                Value::Object(schema)
+            }
+            _ => Value::Object(format),
+        },
+        other => other,
+    };
+    let mut wrapper = Map::new();
+    wrapper.insert("format".into(), text);
+    body.insert("text".into(), Value::Object(wrapper));
 }
 
 /// The `ResponsesAPIResponse` of a chat answer, with `_hidden_params`.

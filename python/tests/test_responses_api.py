@@ -145,3 +145,22 @@ def test_type_paths():
         id="resp_1", created_at=1, output=[{"type": "message", "content": [{"type": "output_text", "text": "hi"}]}]
     )
     assert built.output_text == "hi" and built.object == "response"
+
+
+def test_text_format_asks_the_chat_model_for_structured_output(fake):
+    pydantic = pytest.importorskip("pydantic")
+
+    class Weather(pydantic.BaseModel):
+        city: str
+        celsius: float
+
+    # The `echo` model answers with the chat request it received.
+    r = llmrelay.responses(input="weather?", model="openai/echo", text_format=Weather, api_base=fake.base_url, api_key=KEY)
+    import json
+
+    sent = json.loads(r.output_text)
+    assert sent["response_format"]["type"] == "json_schema"
+    schema = sent["response_format"]["json_schema"]
+    assert schema["name"] == "Weather" and schema["strict"] is True
+    assert schema["schema"]["required"] == ["city", "celsius"]
+    assert sent["messages"] == [{"role": "user", "content": "weather?"}]
