@@ -39,9 +39,11 @@ from llmrelay._llmrelay import (
     OpenAIObject,
     PromptTokensDetailsWrapper,
     RerankResponse,
+    ResponsesAPIResponse,
     StreamingChoices,
     TextChoices,
     TextCompletionResponse,
+    TranscriptionResponse,
     Usage,
     completion_cost,
     cost_per_token,
@@ -88,6 +90,9 @@ from llmrelay.exceptions import (
 )
 
 __version__ = "0.1.0"
+
+#: LiteLLM's name for the moderation response class.
+OpenAIModerationResponse = ModerationResponse
 
 # Module-level settings, as in LiteLLM (same names and defaults); a call's own
 # keyword argument wins. The native module reads drop_params, num_retries,
@@ -167,6 +172,12 @@ _LAZY = {
     "mock_completion": "llmrelay.mock_completions",
     "create_pretrained_tokenizer": "llmrelay.custom_tokenizers",
     "create_tokenizer": "llmrelay.custom_tokenizers",
+    "speech": "llmrelay.audio",
+    "aspeech": "llmrelay.audio",
+    "transcription": "llmrelay.audio",
+    "atranscription": "llmrelay.audio",
+    "HttpxBinaryResponseContent": "llmrelay.audio",
+    "audio": None,
 }
 
 
@@ -290,6 +301,23 @@ async def arerank(model=None, query=None, documents=None, return_documents=None,
     return await _llmrelay._aendpoint(
         "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
     )
+
+
+def responses(input=None, model=None, **kwargs):
+    """LiteLLM's ``responses`` (OpenAI's Responses API) for every provider:
+    the request runs as a chat call and comes back as a
+    ``ResponsesAPIResponse``; ``stream=True`` gives ``response.*`` events.
+    ``text_format`` (a pydantic model) asks for structured output."""
+    if "text_format" in kwargs:
+        kwargs["response_format"] = kwargs.pop("text_format")
+    return _llmrelay.responses(model or "", input, **kwargs)
+
+
+async def aresponses(input=None, model=None, **kwargs):
+    """LiteLLM's ``aresponses`` (``stream=True`` gives an async iterator)."""
+    if "text_format" in kwargs:
+        kwargs["response_format"] = kwargs.pop("text_format")
+    return await _llmrelay._aresponses(model or "", input, **kwargs)
 
 
 def register_model(model_cost):

@@ -228,6 +228,57 @@ class ModerationResponse(OpenAIObject):
     model: str
     results: List[Moderation]
 
+OpenAIModerationResponse = ModerationResponse
+
+class ResponseAPIUsage(OpenAIObject):
+    input_tokens: int
+    input_tokens_details: Optional[OpenAIObject]
+    output_tokens: int
+    output_tokens_details: Optional[OpenAIObject]
+    total_tokens: int
+
+class ResponsesAPIResponse(OpenAIObject):
+    """OpenAI's Responses API answer; ``output_text`` joins the text of its message items."""
+
+    id: str
+    created_at: int
+    object: str
+    status: Optional[str]
+    model: Optional[str]
+    output: List[OpenAIObject]
+    usage: Optional[ResponseAPIUsage]
+    @property
+    def output_text(self) -> str: ...
+
+class BaseResponsesStreamEvent(OpenAIObject):
+    """One ``response.*`` event; ``response.completed`` carries ``response`` and the cost."""
+
+    type: str
+    sequence_number: int
+
+class ResponsesAPIStreamingIterator:
+    def __iter__(self) -> Iterator[BaseResponsesStreamEvent]: ...
+    def __next__(self) -> BaseResponsesStreamEvent: ...
+    def __aiter__(self) -> AsyncIterator[BaseResponsesStreamEvent]: ...
+    async def __anext__(self) -> BaseResponsesStreamEvent: ...
+    def close(self) -> None: ...
+
+class TranscriptionResponse(OpenAIObject):
+    text: Optional[str]
+
+class HttpxBinaryResponseContent:
+    """Speech audio: ``content`` bytes, ``read()``, ``write_to_file()``, ``stream_to_file()``."""
+
+    content: bytes
+    content_type: Optional[str]
+    _hidden_params: Dict[str, Any]
+    def read(self) -> bytes: ...
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]: ...
+    def write_to_file(self, file: Any) -> None: ...
+    def stream_to_file(self, file: Any, *, chunk_size: Optional[int] = None) -> None: ...
+    async def aread(self) -> bytes: ...
+    async def astream_to_file(self, file: Any, *, chunk_size: Optional[int] = None) -> None: ...
+
 class RerankResponse(OpenAIObject):
     """``results``: dicts with ``index``, ``relevance_score`` and, when asked, ``document``."""
 
@@ -387,6 +438,47 @@ async def arerank(
     return_documents: Optional[bool] = None,
     **kwargs: Any,
 ) -> RerankResponse: ...
+def responses(
+    input: Union[str, List[Dict[str, Any]], None] = None,
+    model: Optional[str] = None,
+    *,
+    instructions: Optional[str] = None,
+    max_output_tokens: Optional[int] = None,
+    stream: Optional[bool] = None,
+    tools: Optional[List[Dict[str, Any]]] = None,
+    **kwargs: Any,
+) -> Union[ResponsesAPIResponse, ResponsesAPIStreamingIterator]:
+    """LiteLLM's ``responses`` (OpenAI's Responses API) over any provider's chat."""
+
+async def aresponses(
+    input: Union[str, List[Dict[str, Any]], None] = None, model: Optional[str] = None, **kwargs: Any
+) -> Union[ResponsesAPIResponse, ResponsesAPIStreamingIterator]: ...
+def speech(
+    model: Optional[str] = None,
+    input: Optional[str] = None,
+    voice: Union[str, Dict[str, str], None] = None,
+    *,
+    response_format: Optional[str] = None,
+    speed: Optional[float] = None,
+    instructions: Optional[str] = None,
+    **kwargs: Any,
+) -> HttpxBinaryResponseContent:
+    """LiteLLM's ``speech``: OpenAI's ``/audio/speech``, priced per input character."""
+
+async def aspeech(model: Optional[str] = None, input: Optional[str] = None, voice: Union[str, Dict[str, str], None] = None, **kwargs: Any) -> HttpxBinaryResponseContent: ...
+def transcription(
+    model: Optional[str] = None,
+    file: Any = None,
+    *,
+    language: Optional[str] = None,
+    prompt: Optional[str] = None,
+    response_format: Optional[str] = None,
+    temperature: Optional[float] = None,
+    **kwargs: Any,
+) -> TranscriptionResponse:
+    """LiteLLM's ``transcription``: OpenAI's ``/audio/transcriptions`` (multipart), priced per second."""
+
+async def atranscription(model: Optional[str] = None, file: Any = None, **kwargs: Any) -> TranscriptionResponse: ...
 def text_completion(
     prompt: Union[str, List[str], List[int], List[List[int]], None] = None,
     model: Optional[str] = None,

@@ -85,7 +85,7 @@ fn mock_object(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
 
 /// The plain calls' target: the SDK client, with the router's plain
 /// fallback loop when the call gives `fallbacks`.
-struct Plain(Client);
+pub(crate) struct Plain(pub(crate) Client);
 
 impl ChatTarget for Plain {
     /// The answer of `request.model`, or with `fallbacks` of the first model

@@ -7,6 +7,7 @@
 //! [`runtime`] and [`catalog::ensure_overrides`]).
 
 mod cache;
+mod audio;
 mod catalog;
 mod completion;
 mod convert;
@@ -19,6 +20,7 @@ mod objects;
 mod params;
 mod providers;
 mod response;
+mod responses;
 mod router;
 mod runtime;
 mod stream;
@@ -34,6 +36,12 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(completion::_aembedding, m)?)?;
     m.add_function(wrap_pyfunction!(endpoints::_endpoint, m)?)?;
     m.add_function(wrap_pyfunction!(endpoints::_aendpoint, m)?)?;
+    m.add_function(wrap_pyfunction!(responses::responses, m)?)?;
+    m.add_function(wrap_pyfunction!(responses::_aresponses, m)?)?;
+    m.add_function(wrap_pyfunction!(audio::_speech, m)?)?;
+    m.add_function(wrap_pyfunction!(audio::_aspeech, m)?)?;
+    m.add_function(wrap_pyfunction!(audio::_transcription, m)?)?;
+    m.add_function(wrap_pyfunction!(audio::_atranscription, m)?)?;
     m.add_function(wrap_pyfunction!(stream::stream_chunk_builder, m)?)?;
     m.add_function(wrap_pyfunction!(cost::completion_cost, m)?)?;
     m.add_function(wrap_pyfunction!(cost::cost_per_token, m)?)?;
@@ -51,6 +59,7 @@ fn _llmrelay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<catalog::ModelCostMap>()?;
     m.add_class::<stream::CustomStreamWrapper>()?;
     m.add_class::<response::Ready>()?;
+    m.add_class::<responses::ResponsesStream>()?;
     m.add_class::<router::Router>()?;
     cache::add(m)?;
     objects::add_classes(m)?;

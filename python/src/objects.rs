@@ -312,7 +312,8 @@ impl Initial {
 macro_rules! kinds {
     ($(
         $kind:ident: $(#[$doc:meta])* [$($field:literal => $default:expr),* $(,)?]
-        children [$($child:literal => $child_kind:ident),* $(,)?];
+        children [$($child:literal => $child_kind:ident),* $(,)?]
+        $(methods { $($methods:tt)* })?;
     )*) => {
         /// Which response class a JSON object becomes.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,6 +354,7 @@ macro_rules! kinds {
                     let data = new_fields(py, Kind::$kind, kwargs)?;
                     Ok(PyClassInitializer::from(OpenAIObject { data: data.unbind() }).add_subclass($kind))
                 }
+                $($($methods)*)?
             }
         )*
 
@@ -442,6 +444,73 @@ kinds! {
         ["flagged" => Initial::None, "categories" => Initial::None,
          "category_scores" => Initial::None, "category_applied_input_types" => Initial::None]
         children [];
+    ResponsesAPIResponse: /// A Responses API answer (`object="response"`).
+        ["id" => Initial::None, "created_at" => Initial::Zero, "error" => Initial::None,
+         "incomplete_details" => Initial::None, "instructions" => Initial::None,
+         "metadata" => Initial::None, "model" => Initial::None, "object" => Initial::Str("response"),
+         "output" => Initial::EmptyList, "parallel_tool_calls" => Initial::None,
+         "temperature" => Initial::None, "tool_choice" => Initial::None, "tools" => Initial::None,
+         "top_p" => Initial::None, "max_output_tokens" => Initial::None,
+         "previous_response_id" => Initial::None, "reasoning" => Initial::None,
+         "status" => Initial::None, "text" => Initial::None, "truncation" => Initial::None,
+         "usage" => Initial::None, "user" => Initial::None, "store" => Initial::None]
+        children ["output" => GenericResponseOutputItem, "usage" => ResponseAPIUsage]
+        methods {
+            /// The text of every `output_text` part of the `message` items, joined
+            /// (the OpenAI SDK's and LiteLLM's `output_text`).
+            #[getter]
+            fn output_text(slf: PyRef<'_, Self>) -> PyResult<String> {
+                let py = slf.py();
+                let output = slf.as_super().fields(py).get_item("output")?;
+                let output = match output {
+                    Some(output) => crate::convert::to_value(&output)?,
+                    None => Value::Null,
+                };
+                Ok(responses_output_text(&output))
+            }
+        };
+    GenericResponseOutputItem: /// One `output` item of a response (a message, a function call, reasoning).
+        [] children ["content" => OutputText, "summary" => OutputText];
+    OutputText: /// A content part of an output item (`output_text`, `summary_text`, `refusal`).
+        [] children [];
+    ResponseAPIUsage: /// A response's token counts (`input_tokens`, `output_tokens`, `total_tokens`).
+        ["input_tokens" => Initial::Zero, "input_tokens_details" => Initial::None,
+         "output_tokens" => Initial::Zero, "output_tokens_details" => Initial::None,
+         "total_tokens" => Initial::Zero]
+        children ["input_tokens_details" => InputTokensDetails,
+                  "output_tokens_details" => OutputTokensDetails];
+    InputTokensDetails: /// `usage.input_tokens_details` (`cached_tokens`).
+        [] children [];
+    OutputTokensDetails: /// `usage.output_tokens_details` (`reasoning_tokens`).
+        [] children [];
+    BaseResponsesStreamEvent: /// One event of a streamed response (`type`: `response.created`,
+        /// `response.output_text.delta`, `response.completed`...).
+        [] children ["response" => ResponsesAPIResponse, "item" => GenericResponseOutputItem,
+                     "part" => OutputText];
+    TranscriptionResponse: /// A transcription: `text`, and with `verbose_json` `language`,
+        /// `duration`, `segments`, `words`.
+        ["text" => Initial::None] children [];
+}
+
+/// The joined text of the `output_text` parts of `message` items.
+fn responses_output_text(output: &Value) -> String {
+    let mut text = String::new();
+    for item in output.as_array().into_iter().flatten() {
+        if item.get("type").and_then(Value::as_str) != Some("message") {
+            continue;
+        }
+        for part in item
+            .get("content")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if part.get("type").and_then(Value::as_str) == Some("output_text") {
+                text.push_str(part.get("text").and_then(Value::as_str).unwrap_or_default());
+            }
+        }
+    }
+    text
 }
 
 /// The fields of a new object of `kind` built from keyword arguments:

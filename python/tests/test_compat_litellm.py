@@ -687,3 +687,66 @@ def test_model_cost_entry_writes_reprice(lib):
     snapshot = copy.deepcopy(lib.model_cost["compat-repriced-model"])
     snapshot["input_cost_per_token"] = 1.0  # a copy is the caller's, not the price list
     assert lib.model_cost["compat-repriced-model"]["input_cost_per_token"] == 4e-6
+
+
+# --- responses, speech, transcription (against the testkit's fake OpenAI) --
+
+
+def test_responses_mock(lib):
+    r = lib.responses(input="Tell me a story", model="gpt-4o", mock_response="Once upon a time")
+    assert isinstance(r, lib.ResponsesAPIResponse)
+    assert r.object == "response" and r.status == "completed"
+    assert r.output_text == "Once upon a time"
+    assert r.output[0].content[0].text == "Once upon a time"
+    assert r.usage.total_tokens == r.usage.input_tokens + r.usage.output_tokens > 0
+
+
+def test_responses_through_chat_against_fake_upstream(lib, mock_server):
+    # groq has no Responses API of its own in either library: the call runs as chat.
+    r = lib.responses(input="hi", model="groq/llama-3.1-8b-instant", instructions="Be brief.", api_base=mock_server, api_key="k")
+    assert isinstance(r, lib.ResponsesAPIResponse)
+    assert r.output_text == "Hello! How can I help you today?"
+    assert r.output[0].type == "message" and r.output[0].role == "assistant"
+    assert r.usage.total_tokens == r.usage.input_tokens + r.usage.output_tokens > 0
+    assert r.model_dump()["output"][0]["content"][0]["type"] == "output_text"
+
+
+def test_responses_stream_events_against_fake_upstream(lib, mock_server):
+    events = list(lib.responses(input="hi", model="groq/llama-3.1-8b-instant", stream=True, api_base=mock_server, api_key="k"))
+    types = [e.type for e in events]
+    assert types[0] == "response.created" and types[-1] == "response.completed"
+    assert "response.output_item.added" in types and "response.output_text.done" in types
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert text == events[-1].response.output_text == "Hello! How can I help you today?"
+    assert events[-1].response.usage.total_tokens > 0
+
+
+def test_aresponses_mock(lib):
+    r = asyncio.run(lib.aresponses(input="x", model="gpt-4o", mock_response="async answer"))
+    assert r.output_text == "async answer"
+
+
+def test_speech_against_fake_openai(lib, mock_server, tmp_path):
+    audio = lib.speech(model="openai/tts-1", input="Hello there, world", voice="alloy", api_base=mock_server, api_key="k")
+    assert audio.content == b"ID3\x04fake-mp3:Hello there, world"
+    assert audio._hidden_params["response_cost"] == pytest.approx(16 * 0.000015)
+    audio.stream_to_file(tmp_path / "out.mp3")
+    assert (tmp_path / "out.mp3").read_bytes() == audio.content
+
+
+def test_transcription_against_fake_openai(lib, mock_server):
+    r = lib.transcription(model="openai/whisper-1", file=("talk.mp3", b"ID3" + b"\x00" * 1597), api_base=mock_server, api_key="k")
+    assert isinstance(r, lib.TranscriptionResponse)
+    assert r.text == "talk.mp3: 1600 bytes"
+    # Both ask Whisper for verbose_json: its duration (0.1 s here) is billed per second.
+    assert r.duration == pytest.approx(0.1)
+    assert r._hidden_params["response_cost"] == pytest.approx(0.1 * 0.0001)
+    assert r.model_dump()["text"] == r.text
+
+
+def test_atranscription_of_an_open_file(lib, mock_server, tmp_path):
+    path = tmp_path / "note.mp3"
+    path.write_bytes(b"ID3" + b"\x00" * 797)
+    with open(path, "rb") as f:
+        r = asyncio.run(lib.atranscription(model="whisper-1", file=f, response_format="json", api_base=mock_server, api_key="k"))
+    assert r.text == "note.mp3: 800 bytes"

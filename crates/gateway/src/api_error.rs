@@ -79,7 +79,7 @@ impl ApiError {
     }
 
     /// OpenAI's error `type` for this failure.
-    fn openai_type(&self) -> &'static str {
+    pub fn openai_type(&self) -> &'static str {
         if let Some(t) = self.error_type {
             return t;
         }
@@ -96,7 +96,7 @@ impl ApiError {
     }
 
     /// Anthropic's error `type` for this failure.
-    fn anthropic_type(&self) -> &'static str {
+    pub fn anthropic_type(&self) -> &'static str {
         match self.status {
             401 => "authentication_error",
             403 => "permission_error",
@@ -136,6 +136,17 @@ impl ApiError {
                 .insert("retry-after", HeaderValue::from(secs));
         }
         response
+    }
+}
+
+/// A request an ingress translation refused: a 400 naming its field.
+impl From<llmrelay_ingress::IngressError> for ApiError {
+    fn from(err: llmrelay_ingress::IngressError) -> Self {
+        let api = ApiError::bad_request(err.message);
+        match err.param {
+            Some(param) => api.with_param(param),
+            None => api,
+        }
     }
 }
 

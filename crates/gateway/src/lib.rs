@@ -3,7 +3,7 @@
 //! An OpenAI- and Anthropic-compatible HTTP gateway over the llmrelay SDK
 //! that reads LiteLLM's `config.yaml` unchanged. Requests in OpenAI chat,
 //! text completion, Responses or Anthropic Messages form are translated to
-//! llmrelay's `ChatRequest` (`ingress`), routed to a deployment (`routing`),
+//! llmrelay's `ChatRequest` (by llmrelay-ingress), routed to a deployment (`routing`),
 //! and answered in the client's own format with LiteLLM's `x-litellm-*`
 //! headers, errors in the route's dialect (`api_error`), a JSON log line
 //! (`request_log`) and Prometheus metrics (`metrics`).
@@ -23,7 +23,6 @@ pub mod api_error;
 pub mod auth;
 pub mod config;
 pub mod control_plane;
-pub mod ingress;
 pub mod metrics;
 pub mod request_log;
 pub mod routing;

@@ -1,5 +1,5 @@
 //! [`Client`]: `completion`, streamed completion, `embedding`, `moderation`,
-//! `image_generation` and `rerank` over every callable provider. `Client::new()` allocates nothing but two pointers;
+//! `image_generation`, `rerank`, `speech` and `transcription` over every callable provider. `Client::new()` allocates nothing but two pointers;
 //! the HTTP client is built by the first call that needs the network.
 //!
 //! A call flows through the layers one way: `route` resolves the target
@@ -20,7 +20,8 @@ use crate::stream::{self, ChatStream, EventSource};
 use crate::transport::{read_capped, ErrorMapper, SendPolicy, Transport};
 use crate::types::{ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, ModelList};
 use crate::types::{ImageGenerationRequest, ImageResponse, ModerationRequest, ModerationResponse};
-use crate::types::{RerankRequest, RerankResponse};
+use crate::types::{RerankRequest, RerankResponse, SpeechRequest, SpeechResponse};
+use crate::types::{TranscriptionRequest, TranscriptionResponse};
 
 /// The SDK's entry point. Cheap to create and to clone (clones share the
 /// connection pool); safe to use from many tasks at once.
@@ -258,6 +259,57 @@ impl Client {
             }
         }
         response.cost = crate::cost::rerank_cost(target.info, &response);
+        Ok(response)
+    }
+
+    /// LiteLLM's `speech`: OpenAI's `POST /audio/speech` (OpenAI, the
+    /// OpenAI-compatible family, Azure). The answer is the audio file.
+    pub async fn speech(
+        &self,
+        request: SpeechRequest,
+        options: &CallOptions,
+    ) -> Result<SpeechResponse, Error> {
+        require_model(&request.model)?;
+        if request.input.is_empty() {
+            return Err(bad_request(&request.model, "`input` is required"));
+        }
+        if let Some(problem) = request.voice_problem() {
+            return Err(bad_request(&request.model, problem));
+        }
+        let target = self.target(&request.model, options).await?;
+        let http = target.adapter.speech_request(&target, &request)?;
+        let audio = self.send_and_read(&target, &http, options).await?;
+        Ok(SpeechResponse {
+            audio: audio.into(),
+            content_type: request.content_type().to_owned(),
+            cost: crate::cost::speech_cost(target.info, &request),
+        })
+    }
+
+    /// LiteLLM's `transcription`: OpenAI's `POST /audio/transcriptions`, the
+    /// file sent as `multipart/form-data`. The cost is per second of audio:
+    /// the answer's `duration` (`verbose_json`), else the file's own length
+    /// when its header tells it (WAV), else the provider's usage seconds.
+    pub async fn transcription(
+        &self,
+        request: TranscriptionRequest,
+        options: &CallOptions,
+    ) -> Result<TranscriptionResponse, Error> {
+        require_model(&request.model)?;
+        if request.file.data.is_empty() {
+            return Err(bad_request(&request.model, "`file` is empty"));
+        }
+        let target = self.target(&request.model, options).await?;
+        let http = target.adapter.transcription_request(&target, &request)?;
+        let body = self.send_and_read(&target, &http, options).await?;
+        let mut response = target
+            .adapter
+            .parse_transcription(&target, &request, &body)?;
+        response.billed_seconds = response
+            .duration()
+            .or_else(|| request.file.wav_seconds())
+            .or_else(|| response.usage_seconds());
+        response.cost = crate::cost::transcription_cost(target.info, &response);
         Ok(response)
     }
 

@@ -6,7 +6,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use llmrelay_catalog::{Cost, ModelInfo, ServiceTier, Usage};
 
-use crate::types::{ChatResponse, EmbeddingResponse, RerankResponse};
+use crate::types::{
+    ChatResponse, EmbeddingResponse, RerankResponse, SpeechRequest, TranscriptionResponse,
+};
 
 use crate::error::Error;
 use crate::model_info::model_info;
@@ -175,4 +177,51 @@ pub(crate) fn image_cost(
     let per_image = price("input_cost_per_image")
         .or_else(|| Some(price("input_cost_per_pixel")? * f64::from(width) * f64::from(height)))?;
     Some(per_image * images as f64)
+}
+
+/// What a speech call cost, as LiteLLM prices text to speech: the input's
+/// characters (whitespace not counted) at `input_cost_per_character`.
+pub(crate) fn speech_cost(info: Option<&ModelInfo>, request: &SpeechRequest) -> Option<f64> {
+    let per_character = info?.price("input_cost_per_character")?;
+    Some(per_character * request.billed_characters() as f64)
+}
+
+/// What a transcription cost, as LiteLLM prices it: token prices when the
+/// answer reports tokens (`gpt-4o-transcribe`), else the billed seconds at
+/// `output_cost_per_second` (or `input_cost_per_second`). Unknown seconds
+/// cost 0, as in LiteLLM.
+pub(crate) fn transcription_cost(
+    info: Option<&ModelInfo>,
+    response: &TranscriptionResponse,
+) -> Option<f64> {
+    let info = info?;
+    if let Some(cost) = transcription_token_cost(info, response) {
+        return Some(cost);
+    }
+    let per_second = info
+        .price("output_cost_per_second")
+        .filter(|p| *p > 0.0)
+        .or_else(|| info.price("input_cost_per_second"))?;
+    Some(per_second * response.billed_seconds.unwrap_or(0.0))
+}
+
+/// OpenAI's `usage: {"type": "tokens", ...}` at the model's token prices:
+/// audio input tokens at `input_cost_per_audio_token` when it has one.
+fn transcription_token_cost(info: &ModelInfo, response: &TranscriptionResponse) -> Option<f64> {
+    let usage = response.extra.get("usage")?;
+    if usage.get("type")?.as_str()? != "tokens" {
+        return None;
+    }
+    let count =
+        |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+    let input = count(usage.get("input_tokens"));
+    let output = count(usage.get("output_tokens"));
+    let details = usage.get("input_token_details");
+    let audio = count(details.and_then(|d| d.get("audio_tokens")));
+    let input_price = info.price("input_cost_per_token")?;
+    let audio_price = info
+        .price("input_cost_per_audio_token")
+        .unwrap_or(input_price);
+    let output_price = info.price("output_cost_per_token").unwrap_or(0.0);
+    Some(audio * audio_price + (input - audio).max(0.0) * input_price + output * output_price)
 }

@@ -58,5 +58,6 @@ pub use tokens::{decode, encode, token_counter, tool_choice_tokens, TokenInput};
 pub use types::{
     ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse,
     ImageGenerationRequest, ImageResponse, Message, ModerationRequest, ModerationResponse,
-    RerankRequest, RerankResponse, Role, Usage,
+    RerankRequest, RerankResponse, Role, SpeechRequest, SpeechResponse, TranscriptionRequest,
+    TranscriptionResponse, Usage,
 };

@@ -61,6 +61,7 @@ pub use api_error::ApiError;
 pub use bedrock::{FakeBedrock, FakeBedrockBuilder};
 pub use cohere::{FakeCohere, FakeCohereBuilder};
 pub use gemini::{FakeGemini, FakeGeminiBuilder, DEFAULT_ACCESS_TOKEN};
+pub use openai::audio::wav;
 pub use record::RecordedRequest;
 pub use reply::{Reply, ToolCall, Usage, DEFAULT_CONTENT};
 pub use server::{

@@ -385,7 +385,8 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
             wire::Kind::Gemini => gemini::body_too_large(),
         };
     };
-    // Bedrock's SigV4 check needs the exact bytes; `Bytes` clones share them.
+    // Bedrock's SigV4 check and OpenAI's multipart forms need the exact
+    // bytes; `Bytes` clones share them.
     let raw_for_signature = raw_body.clone();
     let json = if raw_body.is_empty() {
         None
@@ -411,7 +412,9 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
         lock(&state.requests).push(recorded);
     }
     match state.wire {
-        wire::Kind::OpenAi => openai::respond(&state, &parts, json.as_ref()).await,
+        wire::Kind::OpenAi => {
+            openai::respond(&state, &parts, json.as_ref(), &raw_for_signature).await
+        }
         wire::Kind::Anthropic => anthropic::respond(&state, &parts, json.as_ref()).await,
         wire::Kind::Cohere => cohere::respond(&state, &parts, json.as_ref()).await,
         wire::Kind::Bedrock => {

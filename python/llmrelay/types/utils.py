@@ -16,9 +16,11 @@ from llmrelay._llmrelay import (
     ModelResponse,
     ModelResponseStream,
     PromptTokensDetailsWrapper,
+    ResponsesAPIResponse,
     StreamingChoices,
     TextChoices,
     TextCompletionResponse,
+    TranscriptionResponse,
     Usage,
 )
 
@@ -41,8 +43,10 @@ __all__ = [
     "ModelResponseStream",
     "TextChoices",
     "TextCompletionResponse",
+    "TranscriptionResponse",
     "PromptTokensDetails",
     "PromptTokensDetailsWrapper",
+    "ResponsesAPIResponse",
     "StreamingChoices",
     "Usage",
 ]

@@ -19,8 +19,8 @@ use super::call::{litellm_headers, Call};
 use super::metering::{unix_ms, Admission};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
-use crate::ingress::{self, anthropic, completions, responses, SseEvent};
 use crate::routing::CallSettings;
+use llmrelay_ingress::{self as ingress, anthropic, completions, responses, SseEvent};
 
 /// Which API a chat-shaped route speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,12 +67,13 @@ impl Front {
     /// The body as a `ChatRequest`.
     pub fn to_chat(self, body: Map<String, Value>) -> Result<ChatRequest, ApiError> {
         let body = Value::Object(body);
-        match self {
-            Front::Chat => ingress::decode(body, "chat completion"),
-            Front::Completions => completions::to_chat(ingress::decode(body, "completion")?),
-            Front::Messages => anthropic::to_chat(ingress::decode(body, "messages")?),
-            Front::Responses => responses::to_chat(ingress::decode(body, "responses")?),
-        }
+        let request = match self {
+            Front::Chat => ingress::decode(body, "chat completion")?,
+            Front::Completions => completions::to_chat(ingress::decode(body, "completion")?)?,
+            Front::Messages => anthropic::to_chat(ingress::decode(body, "messages")?)?,
+            Front::Responses => responses::to_chat(ingress::decode(body, "responses")?)?,
+        };
+        Ok(request)
     }
 
     fn render(self, response: &ChatResponse, model: &str) -> Value {
@@ -142,8 +143,10 @@ impl Encoder {
                     SseEvent::data("[DONE]"),
                 ]
             }
-            Encoder::Messages(e) => e.error(error),
-            Encoder::Responses(e) => e.error(error),
+            Encoder::Messages(e) => e.error(error.anthropic_type(), &error.message),
+            Encoder::Responses(e) => {
+                e.error(error.openai_type(), &error.message, error.param.as_deref())
+            }
         }
     }
 }

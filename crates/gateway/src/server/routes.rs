@@ -20,8 +20,8 @@ use super::metering::{self, RequestFacts};
 use super::Gateway;
 use crate::api_error::{json_response, ApiError, Dialect};
 use crate::auth::Caller;
-use crate::ingress::{self, anthropic};
 use crate::routing::CallSettings;
+use llmrelay_ingress::{self as ingress, anthropic};
 
 /// `POST /v1/chat/completions`.
 pub async fn chat_completions(

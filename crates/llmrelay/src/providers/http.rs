@@ -50,11 +50,20 @@ impl HttpRequest {
     /// or an `Authorization` header (an Entra ID or OAuth token), replaces
     /// the credential.
     pub(crate) fn json(target: &Target, method: Method, url: String, body: Bytes) -> Self {
+        HttpRequest::with_type(target, method, url, "application/json".into(), body)
+    }
+
+    /// A request to `url` whose body is of `content_type`, with the
+    /// credential and caller headers as [`HttpRequest::json`] adds them.
+    pub(crate) fn with_type(
+        target: &Target,
+        method: Method,
+        url: String,
+        content_type: String,
+        body: Bytes,
+    ) -> Self {
         let mut headers = Vec::with_capacity(2 + target.extra_headers.len());
-        headers.push((
-            String::from("content-type"),
-            String::from("application/json"),
-        ));
+        headers.push((String::from("content-type"), content_type));
         if let Some((name, value)) = target.auth.header() {
             let replaced = target.extra_headers.iter().any(|(given, _)| {
                 given.eq_ignore_ascii_case(name) || given.eq_ignore_ascii_case("authorization")

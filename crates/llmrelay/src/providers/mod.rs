@@ -17,6 +17,7 @@ pub(crate) mod cohere;
 pub(crate) mod gemini;
 pub(crate) mod http;
 pub(crate) mod media;
+mod multipart;
 pub(crate) mod openai;
 pub(crate) mod params;
 pub(crate) mod upstream_error;
@@ -31,7 +32,7 @@ use crate::error::{Error, ErrorKind};
 use crate::types::{
     ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse,
     ImageGenerationRequest, ImageResponse, ModelList, ModerationRequest, ModerationResponse,
-    RerankRequest, RerankResponse,
+    RerankRequest, RerankResponse, SpeechRequest, TranscriptionRequest, TranscriptionResponse,
 };
 
 /// How a provider frames the events of a streamed answer.
@@ -114,6 +115,13 @@ pub(crate) struct Provider {
     pub rerank_request: fn(&Target, &RerankRequest) -> Result<HttpRequest, Error>,
     /// A rerank answer body.
     pub parse_rerank: fn(&Target, &[u8]) -> Result<RerankResponse, Error>,
+    /// The text-to-speech request (its answer is the audio itself).
+    pub speech_request: fn(&Target, &SpeechRequest) -> Result<HttpRequest, Error>,
+    /// The transcription request.
+    pub transcription_request: fn(&Target, &TranscriptionRequest) -> Result<HttpRequest, Error>,
+    /// A transcription answer body, JSON or (for `text`, `srt`, `vtt`) text.
+    pub parse_transcription:
+        fn(&Target, &TranscriptionRequest, &[u8]) -> Result<TranscriptionResponse, Error>,
 }
 
 impl Provider {
@@ -136,6 +144,9 @@ impl Provider {
         parse_image: |target, _| Err(not_offered(target, "image generation")),
         rerank_request: |target, _| Err(not_offered(target, "rerank")),
         parse_rerank: |target, _| Err(not_offered(target, "rerank")),
+        speech_request: |target, _| Err(not_offered(target, "text to speech")),
+        transcription_request: |target, _| Err(not_offered(target, "audio transcription")),
+        parse_transcription: |target, _, _| Err(not_offered(target, "audio transcription")),
     };
 }
 
@@ -199,6 +210,9 @@ dispatch! {
     parse_image(target: &Target, body: &[u8]) -> Result<ImageResponse, Error>;
     rerank_request(target: &Target, request: &RerankRequest) -> Result<HttpRequest, Error>;
     parse_rerank(target: &Target, body: &[u8]) -> Result<RerankResponse, Error>;
+    speech_request(target: &Target, request: &SpeechRequest) -> Result<HttpRequest, Error>;
+    transcription_request(target: &Target, request: &TranscriptionRequest) -> Result<HttpRequest, Error>;
+    parse_transcription(target: &Target, request: &TranscriptionRequest, body: &[u8]) -> Result<TranscriptionResponse, Error>;
 }
 
 impl Adapter {

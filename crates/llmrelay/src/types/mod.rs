@@ -3,6 +3,7 @@
 //! provider-specific or newer OpenAI field passes through untouched in both
 //! directions.
 
+mod audio;
 mod chunk;
 mod embedding;
 mod image;
@@ -12,6 +13,9 @@ mod request;
 mod rerank;
 mod response;
 
+pub use audio::{
+    AudioFile, SpeechRequest, SpeechResponse, TranscriptionRequest, TranscriptionResponse,
+};
 pub use chunk::{ChatChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};
 pub use embedding::{
     Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage, EmbeddingVector,

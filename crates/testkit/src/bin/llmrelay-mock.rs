@@ -19,7 +19,8 @@ const USAGE: &str =
 
 Serves a fake OpenAI API on 127.0.0.1:P (0 picks a free port) until killed:
 POST /v1/chat/completions (JSON or SSE), POST /v1/embeddings, GET /v1/models,
-POST /v1/moderations, POST /v1/images/generations. With --wire cohere, Cohere's v2:
+POST /v1/moderations, POST /v1/images/generations, POST /v1/audio/speech,
+POST /v1/audio/transcriptions (multipart). With --wire cohere, Cohere's v2:
 POST /v2/chat, POST /v2/embed, POST /v2/rerank.
 
   --port P             port on 127.0.0.1 to listen on (required)

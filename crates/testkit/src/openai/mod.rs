@@ -1,6 +1,7 @@
-//! OpenAI's API (chat, embeddings, models, moderations, image generation): routing, the validation OpenAI does before it answers, the scripted
+//! OpenAI's API (chat, embeddings, models, moderations, image generation, audio): routing, the validation OpenAI does before it answers, the scripted
 //! reply's outcome, and OpenAI's error bodies.
 
+pub(crate) mod audio;
 mod chat;
 mod embeddings;
 mod images;
@@ -11,6 +12,7 @@ use axum::http::header::{HeaderValue, AUTHORIZATION};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
+use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::watch;
 
@@ -27,27 +29,38 @@ enum Route {
     Models,
     Moderations,
     Images,
+    Speech,
+    Transcriptions,
 }
 
 /// Answers one request as OpenAI would, following the next scripted reply.
-pub(crate) async fn respond(state: &Shared, parts: &Parts, body: Option<&Value>) -> Response {
+pub(crate) async fn respond(
+    state: &Shared,
+    parts: &Parts,
+    body: Option<&Value>,
+    raw: &Bytes,
+) -> Response {
     let route = match (parts.method.as_str(), parts.uri.path()) {
         ("POST", "/v1/chat/completions") => Route::Chat,
         ("POST", "/v1/embeddings") => Route::Embeddings,
         ("GET", "/v1/models") => Route::Models,
         ("POST", "/v1/moderations") => Route::Moderations,
         ("POST", "/v1/images/generations") => Route::Images,
+        ("POST", "/v1/audio/speech") => Route::Speech,
+        ("POST", "/v1/audio/transcriptions") => Route::Transcriptions,
         // Azure OpenAI serves the same bodies at deployment URLs.
         ("POST", path) if azure_route(path, "chat/completions") => Route::Chat,
         ("POST", path) if azure_route(path, "embeddings") => Route::Embeddings,
         ("POST", path) if azure_route(path, "moderations") => Route::Moderations,
         ("POST", path) if azure_route(path, "images/generations") => Route::Images,
+        ("POST", path) if azure_route(path, "audio/speech") => Route::Speech,
+        ("POST", path) if azure_route(path, "audio/transcriptions") => Route::Transcriptions,
         (method, path) => {
             let error = ApiError::new(404, format!("Invalid URL ({method} {path})"));
             return with_request_id(error_response(&error, ""));
         }
     };
-    let response = match validate(state, parts, route, body) {
+    let response = match validate(state, parts, route, body, raw) {
         Ok(request) => {
             let stream = request.stream;
             let answer = Answer {
@@ -69,6 +82,8 @@ struct Valid<'a> {
     stream: bool,
     embedding_inputs: Vec<crate::vectors::Input<'a>>,
     moderation_inputs: Vec<String>,
+    /// The form of a transcription request.
+    transcription: Option<audio::Transcription>,
 }
 
 static NULL: Value = Value::Null;
@@ -78,18 +93,29 @@ fn validate<'a>(
     parts: &Parts,
     route: Route,
     body: Option<&'a Value>,
+    raw: &Bytes,
 ) -> Result<Valid<'a>, ApiError> {
     if let Some(key) = &state.api_key {
         check_key(parts, key)?;
     }
+    let bodiless = |transcription| Valid {
+        body: &NULL,
+        model: "",
+        stream: false,
+        embedding_inputs: Vec::new(),
+        moderation_inputs: Vec::new(),
+        transcription,
+    };
     if route == Route::Models {
-        return Ok(Valid {
-            body: &NULL,
-            model: "",
-            stream: false,
-            embedding_inputs: Vec::new(),
-            moderation_inputs: Vec::new(),
-        });
+        return Ok(bodiless(None));
+    }
+    if route == Route::Transcriptions {
+        let content_type = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let form = audio::parse_transcription(content_type, raw)?;
+        return Ok(bodiless(Some(form)));
     }
     let body = body.filter(|b| b.is_object()).ok_or_else(|| {
         ApiError::new(
@@ -136,7 +162,8 @@ fn validate<'a>(
             moderation_inputs = moderations::inputs(&body["input"])?;
         }
         Route::Images => images::validate(body)?,
-        Route::Models => {}
+        Route::Speech => audio::validate_speech(body)?,
+        Route::Models | Route::Transcriptions => {}
     }
     Ok(Valid {
         body,
@@ -144,6 +171,7 @@ fn validate<'a>(
         stream,
         embedding_inputs,
         moderation_inputs,
+        transcription: None,
     })
 }
 
@@ -210,7 +238,11 @@ struct Answer<'r, 'a> {
 
 impl Renderer for Answer<'_, '_> {
     fn error(&self, error: &ApiError) -> Response {
-        error_response(error, self.request.model)
+        let model = match &self.request.transcription {
+            Some(form) => form.model.as_str(),
+            None => self.request.model,
+        };
+        error_response(error, model)
     }
 
     fn malformed(&self, stream: bool) -> Response {
@@ -239,6 +271,11 @@ impl Renderer for Answer<'_, '_> {
                 request.model,
             )),
             Route::Images => to_json(&images::render(request.body)),
+            Route::Speech => return audio::speech(request.body),
+            Route::Transcriptions => match &request.transcription {
+                Some(form) => return audio::transcription(form),
+                None => return error_response(&missing_parameter("file"), ""),
+            },
         };
         json_response(StatusCode::OK, body)
     }

@@ -9,6 +9,17 @@ and ``AllMessageValues`` are type aliases and import ``typing`` on first use.
 """
 
 
+# The Responses API and moderation classes are the native module's.
+from llmrelay._llmrelay import (  # noqa: E402
+    BaseResponsesStreamEvent,
+    InputTokensDetails,
+    OutputTokensDetails,
+    ResponseAPIUsage,
+    ResponsesAPIResponse,
+)
+from llmrelay._llmrelay import ModerationResponse as OpenAIModerationResponse  # noqa: E402
+
+
 class _MessageDict(dict):
     """Base of the typed dicts: calling a subclass returns a plain dict."""
 
@@ -93,7 +104,12 @@ class ChatCompletionToolParam(_MessageDict):
 
 
 def __getattr__(name):
-    """The type aliases, built (with ``typing``) on first use."""
+    """The type aliases, built (with ``typing``) on first use, and
+    ``HttpxBinaryResponseContent`` (speech audio) from ``llmrelay.audio``."""
+    if name == "HttpxBinaryResponseContent":
+        from llmrelay.audio import HttpxBinaryResponseContent
+
+        return HttpxBinaryResponseContent
     import typing
 
     aliases = {

@@ -1,8 +1,9 @@
-//! OpenAI's chat-completions, embeddings, moderations and images API: the unified format itself,
+//! OpenAI's chat-completions, embeddings, moderations, images and audio API: the unified format itself,
 //! so translation is a pass-through plus the provider's parameter rules.
 //! Every OpenAI-compatible provider of the catalog runs through here, and
 //! Azure sends the same bodies to other URLs.
 
+pub(crate) mod audio;
 pub(crate) mod error;
 pub(crate) mod request;
 pub(crate) mod response;
@@ -75,6 +76,26 @@ pub(crate) const fn format<E: Endpoints>() -> Provider {
             ))
         },
         parse_image: response::parse_json,
+        speech_request: |target, request| {
+            let body = audio::speech_body(target, request)?;
+            Ok(HttpRequest::post(
+                target,
+                E::url(target, "audio/speech"),
+                body,
+            ))
+        },
+        transcription_request: |target, request| {
+            let (content_type, body) = audio::transcription_form(target, request);
+            let url = E::url(target, "audio/transcriptions");
+            Ok(HttpRequest::with_type(
+                target,
+                Method::Post,
+                url,
+                content_type,
+                body,
+            ))
+        },
+        parse_transcription: audio::parse_transcription,
         ..Provider::CHAT_ONLY
     }
 }

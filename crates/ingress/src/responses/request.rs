@@ -8,8 +8,8 @@ use llmrelay::{ChatRequest, Message, Role};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api_error::ApiError;
-use crate::ingress::{content_of, image_part, text_part};
+use crate::IngressError;
+use crate::{content_of, image_part, text_part};
 
 /// A Responses API request (the fields a chat model can honour).
 #[derive(Debug, Clone, Deserialize)]
@@ -60,9 +60,9 @@ pub struct ResponsesRequest {
 }
 
 /// The chat request a Responses request stands for.
-pub fn to_chat(request: ResponsesRequest) -> Result<ChatRequest, ApiError> {
+pub fn to_chat(request: ResponsesRequest) -> Result<ChatRequest, IngressError> {
     if request.previous_response_id.is_some() {
-        return Err(ApiError::bad_request(
+        return Err(IngressError::new(
             "previous_response_id is not supported: this gateway stores no responses; send the whole conversation in `input`",
         )
         .with_param("previous_response_id"));
@@ -80,7 +80,7 @@ pub fn to_chat(request: ResponsesRequest) -> Result<ChatRequest, ApiError> {
         }
         _ => {
             return Err(
-                ApiError::bad_request("`input` must be a string or a list of items")
+                IngressError::new("`input` must be a string or a list of items")
                     .with_param("input"),
             )
         }
@@ -112,22 +112,20 @@ pub fn to_chat(request: ResponsesRequest) -> Result<ChatRequest, ApiError> {
         None => None,
         Some(Value::String(mode)) => {
             Some(serde_json::from_value(Value::String(mode)).map_err(|_| {
-                ApiError::bad_request("tool_choice must be auto, none or required")
+                IngressError::new("tool_choice must be auto, none or required")
                     .with_param("tool_choice")
             })?)
         }
         Some(Value::Object(o)) => {
             let name = o.get("name").and_then(Value::as_str).ok_or_else(|| {
-                ApiError::bad_request("tool_choice.name is required").with_param("tool_choice.name")
+                IngressError::new("tool_choice.name is required").with_param("tool_choice.name")
             })?;
             Some(ToolChoice::Function(ToolChoiceFunction {
                 kind: "function".into(),
                 function: json!({"name": name}),
             }))
         }
-        Some(_) => {
-            return Err(ApiError::bad_request("invalid tool_choice").with_param("tool_choice"))
-        }
+        Some(_) => return Err(IngressError::new("invalid tool_choice").with_param("tool_choice")),
     };
     if let Some(format) = request.text.as_ref().and_then(|t| t.get("format")) {
         chat.response_format = response_format(format)?;
@@ -135,11 +133,10 @@ pub fn to_chat(request: ResponsesRequest) -> Result<ChatRequest, ApiError> {
     Ok(chat)
 }
 
-fn tool(index_and_tool: (usize, Value)) -> Result<Tool, ApiError> {
+fn tool(index_and_tool: (usize, Value)) -> Result<Tool, IngressError> {
     let (i, t) = index_and_tool;
-    let bad = |m: &str| {
-        ApiError::bad_request(format!("tools[{i}]: {m}")).with_param(format!("tools[{i}]"))
-    };
+    let bad =
+        |m: &str| IngressError::new(format!("tools[{i}]: {m}")).with_param(format!("tools[{i}]"));
     if t.get("type").and_then(Value::as_str) != Some("function") {
         return Err(bad(
             "only `function` tools can be served through chat models",
@@ -164,7 +161,7 @@ fn tool(index_and_tool: (usize, Value)) -> Result<Tool, ApiError> {
     })
 }
 
-fn response_format(format: &Value) -> Result<Option<ResponseFormat>, ApiError> {
+fn response_format(format: &Value) -> Result<Option<ResponseFormat>, IngressError> {
     Ok(match format.get("type").and_then(Value::as_str) {
         Some("text") | None => None,
         Some("json_object") => Some(ResponseFormat::JsonObject),
@@ -184,19 +181,18 @@ fn response_format(format: &Value) -> Result<Option<ResponseFormat>, ApiError> {
             },
         }),
         Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "text.format.type `{other}` is not supported"
-            ))
-            .with_param("text.format.type"))
+            return Err(
+                IngressError::new(format!("text.format.type `{other}` is not supported"))
+                    .with_param("text.format.type"),
+            )
         }
     })
 }
 
 /// One `input` item -> messages (function calls join the previous assistant message).
-fn input_item(item: Value, i: usize, out: &mut Vec<Message>) -> Result<(), ApiError> {
-    let bad = |m: String| {
-        ApiError::bad_request(format!("input[{i}]: {m}")).with_param(format!("input[{i}]"))
-    };
+fn input_item(item: Value, i: usize, out: &mut Vec<Message>) -> Result<(), IngressError> {
+    let bad =
+        |m: String| IngressError::new(format!("input[{i}]: {m}")).with_param(format!("input[{i}]"));
     let kind = item
         .get("type")
         .and_then(Value::as_str)
@@ -291,7 +287,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn chat(body: Value) -> Result<Value, ApiError> {
+    fn chat(body: Value) -> Result<Value, IngressError> {
         let request: ResponsesRequest = serde_json::from_value(body).unwrap();
         to_chat(request).map(|c| serde_json::to_value(c).unwrap())
     }
@@ -338,7 +334,7 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_inputs_are_400s_naming_the_field() {
+    fn unsupported_inputs_are_refused_naming_the_field() {
         let err = chat(json!({"model": "m", "input": "x", "previous_response_id": "resp_1"}))
             .unwrap_err();
         assert_eq!(err.param.as_deref(), Some("previous_response_id"));
@@ -347,9 +343,7 @@ mod tests {
         let err = chat(json!({"model": "m", "input": "x", "tools": [{"type": "web_search"}]}))
             .unwrap_err();
         assert_eq!(err.param.as_deref(), Some("tools[0]"));
-        assert_eq!(
-            chat(json!({"model": "m", "input": 3})).unwrap_err().status,
-            400
-        );
+        let err = chat(json!({"model": "m", "input": 3})).unwrap_err();
+        assert_eq!(err.message, "`input` must be a string or a list of items");
     }
 }

@@ -1,26 +1,33 @@
-//! Ingress translations: other APIs' requests into llmrelay's `ChatRequest`,
-//! and `ChatResponse` / `ChatChunk` streams back into those APIs' answers.
-//! Pure functions and stream encoders over values, tested on fixtures; no
-//! I/O, no knowledge of which provider serves the call.
+//! Other APIs in front of llmrelay's chat: OpenAI's Responses API,
+//! Anthropic's Messages API and OpenAI's legacy text completions, translated
+//! into llmrelay's `ChatRequest`, and `ChatResponse` / `ChatChunk` streams
+//! translated back into those APIs' answers and events.
+//!
+//! Pure functions and stream encoders over values, tested on fixtures: no
+//! I/O, no HTTP server, no knowledge of which provider serves the call. The
+//! gateway serves these APIs over HTTP; the Python package's `responses()`
+//! runs the same translations around the SDK's chat.
+
+#![warn(missing_docs)]
 
 pub mod anthropic;
 pub mod completions;
+mod error;
 pub mod responses;
 mod sse;
 
+pub use error::IngressError;
 pub use sse::SseEvent;
 
 use llmrelay::types::{Content, ContentPart, ImageUrl};
 
-use crate::api_error::ApiError;
-
-/// Reads `value` as `T`, or a 400 naming what did not fit.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+/// Reads `value` as `T` (a `what` request), or an error naming what did not fit.
+pub fn decode<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
     what: &str,
-) -> Result<T, ApiError> {
+) -> Result<T, IngressError> {
     serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_request(format!("invalid {what} request: {e}")))
+        .map_err(|e| IngressError::new(format!("invalid {what} request: {e}")))
 }
 
 /// Text parts joined into one string when every part is text, else parts.
@@ -55,7 +62,7 @@ pub(crate) fn image_part(url: String, detail: Option<String>) -> ContentPart {
 }
 
 /// A fresh id with `prefix` (`msg_`, `resp_`...): 24 random alphanumerics.
-pub(crate) fn new_id(prefix: &str) -> String {
+pub fn new_id(prefix: &str) -> String {
     let mut id = String::with_capacity(prefix.len() + 24);
     id.push_str(prefix);
     id.extend(std::iter::repeat_with(fastrand::alphanumeric).take(24));

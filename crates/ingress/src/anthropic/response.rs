@@ -4,7 +4,7 @@ use llmrelay::{ChatResponse, Usage};
 use serde_json::{json, Value};
 
 use super::stop_reason;
-use crate::ingress::new_id;
+use crate::new_id;
 
 /// The Messages response for `response`, naming the model as the client did.
 pub fn from_chat(response: &ChatResponse, model: &str) -> Value {

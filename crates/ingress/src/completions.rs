@@ -6,7 +6,7 @@ use llmrelay::{ChatChunk, ChatRequest, ChatResponse, Message};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api_error::ApiError;
+use crate::IngressError;
 
 /// A text completion request (the fields a chat model can honour).
 #[derive(Debug, Clone, Deserialize)]
@@ -57,21 +57,21 @@ pub struct CompletionRequest {
 }
 
 /// The chat request a text completion stands for.
-pub fn to_chat(request: CompletionRequest) -> Result<ChatRequest, ApiError> {
+pub fn to_chat(request: CompletionRequest) -> Result<ChatRequest, IngressError> {
     let prompt = match request.prompt {
         Value::String(s) => s,
         Value::Array(items) if items.len() == 1 && items[0].is_string() => {
             items[0].as_str().unwrap_or_default().to_string()
         }
         Value::Array(items) if items.iter().all(Value::is_string) => {
-            return Err(ApiError::bad_request(format!(
+            return Err(IngressError::new(format!(
                 "{} prompts in one request: send one prompt per request",
                 items.len()
             ))
             .with_param("prompt"))
         }
         _ => {
-            return Err(ApiError::bad_request(
+            return Err(IngressError::new(
                 "`prompt` must be a string (token-id prompts cannot be sent to chat models)",
             )
             .with_param("prompt"))
@@ -79,13 +79,12 @@ pub fn to_chat(request: CompletionRequest) -> Result<ChatRequest, ApiError> {
     };
     if request.echo == Some(true) {
         return Err(
-            ApiError::bad_request("`echo` is not supported through chat models").with_param("echo"),
+            IngressError::new("`echo` is not supported through chat models").with_param("echo"),
         );
     }
     if request.suffix.is_some() {
         return Err(
-            ApiError::bad_request("`suffix` is not supported through chat models")
-                .with_param("suffix"),
+            IngressError::new("`suffix` is not supported through chat models").with_param("suffix"),
         );
     }
     let mut chat = ChatRequest::new(request.model, vec![Message::user(prompt)]);

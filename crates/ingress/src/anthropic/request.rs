@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::wire::{Block, MessageContent, MessagesRequest, Source, SystemPrompt, ToolChoice};
-use crate::api_error::ApiError;
-use crate::ingress::{content_of, image_part, text_part};
+use crate::IngressError;
+use crate::{content_of, image_part, text_part};
 
 /// `/v1/messages/count_tokens`: a Messages request without `max_tokens`.
 #[derive(Debug, Clone, Deserialize)]
@@ -49,7 +49,7 @@ impl CountTokensRequest {
 }
 
 /// The chat request a Messages request stands for.
-pub fn to_chat(request: MessagesRequest) -> Result<ChatRequest, ApiError> {
+pub fn to_chat(request: MessagesRequest) -> Result<ChatRequest, IngressError> {
     let mut messages = Vec::with_capacity(request.messages.len() + 1);
     if let Some(system) = request.system {
         let text = match system {
@@ -72,7 +72,7 @@ pub fn to_chat(request: MessagesRequest) -> Result<ChatRequest, ApiError> {
             "user" => user_turn(message.content, &mut messages),
             "assistant" => messages.push(assistant_turn(message.content)),
             other => {
-                return Err(ApiError::bad_request(format!(
+                return Err(IngressError::new(format!(
                     "messages.{i}.role: `{other}` is not `user` or `assistant`"
                 ))
                 .with_param(format!("messages.{i}.role")))
@@ -128,7 +128,7 @@ pub fn to_chat(request: MessagesRequest) -> Result<ChatRequest, ApiError> {
     Ok(chat)
 }
 
-fn tool_choice(choice: ToolChoice) -> Result<(ChatToolChoice, Option<bool>), ApiError> {
+fn tool_choice(choice: ToolChoice) -> Result<(ChatToolChoice, Option<bool>), IngressError> {
     let parallel = choice.disable_parallel_tool_use.map(|d| !d);
     let mode = |m| Ok((ChatToolChoice::Mode(m), parallel));
     match choice.kind.as_str() {
@@ -137,7 +137,7 @@ fn tool_choice(choice: ToolChoice) -> Result<(ChatToolChoice, Option<bool>), Api
         "none" => mode(ToolChoiceMode::None),
         "tool" => {
             let name = choice.name.ok_or_else(|| {
-                ApiError::bad_request("tool_choice.name is required with type `tool`")
+                IngressError::new("tool_choice.name is required with type `tool`")
                     .with_param("tool_choice.name")
             })?;
             Ok((
@@ -148,7 +148,7 @@ fn tool_choice(choice: ToolChoice) -> Result<(ChatToolChoice, Option<bool>), Api
                 parallel,
             ))
         }
-        other => Err(ApiError::bad_request(format!(
+        other => Err(IngressError::new(format!(
             "tool_choice.type `{other}` is not auto, any, tool or none"
         ))
         .with_param("tool_choice.type")),
@@ -341,15 +341,12 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_role_or_tool_choice_is_a_400_naming_the_field() {
+    fn a_bad_role_or_tool_choice_is_refused_naming_the_field() {
         let bad_role: MessagesRequest = serde_json::from_value(json!({
             "model": "m", "messages": [{"role": "system", "content": "x"}]}))
         .unwrap();
         let err = to_chat(bad_role).unwrap_err();
-        assert_eq!(
-            (err.status, err.param.as_deref()),
-            (400, Some("messages.0.role"))
-        );
+        assert_eq!(err.param.as_deref(), Some("messages.0.role"));
         let bad_choice: MessagesRequest = serde_json::from_value(json!({
             "model": "m", "messages": [], "tool_choice": {"type": "tool"}}))
         .unwrap();

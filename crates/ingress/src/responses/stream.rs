@@ -6,8 +6,8 @@ use llmrelay::{ChatChunk, Usage};
 use serde_json::{json, Value};
 
 use super::response::{envelope, function_call_item, message_item, reasoning_item};
-use crate::api_error::{ApiError, Dialect};
-use crate::ingress::{new_id, SseEvent};
+
+use crate::{new_id, SseEvent};
 
 /// An output item being streamed.
 #[derive(Debug)]
@@ -264,11 +264,11 @@ impl ResponsesEncoder {
         out
     }
 
-    /// An `error` event: the stream failed after it started.
-    pub fn error(&mut self, error: &ApiError) -> Vec<SseEvent> {
-        let body = error.body(Dialect::OpenAi);
-        let e = &body["error"];
-        let event = json!({"code": e["type"], "message": e["message"], "param": e["param"]});
+    /// An `error` event: the stream failed after it started. `error_type`
+    /// is OpenAI's (`rate_limit_error`, `api_error`...), sent as the event's
+    /// `code`; `param` names the request field at fault, when one is.
+    pub fn error(&mut self, error_type: &str, message: &str, param: Option<&str>) -> Vec<SseEvent> {
+        let event = json!({"code": error_type, "message": message, "param": param});
         vec![self.event("error", event)]
     }
 }

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use super::response::usage;
 use super::stop_reason;
-use crate::api_error::{ApiError, Dialect};
-use crate::ingress::{new_id, SseEvent};
+
+use crate::{new_id, SseEvent};
 
 /// The block being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,9 +157,11 @@ impl MessagesEncoder {
         out
     }
 
-    /// An `error` event: the stream failed after it started.
-    pub fn error(&mut self, error: &ApiError) -> Vec<SseEvent> {
-        vec![SseEvent::named("error", &error.body(Dialect::Anthropic))]
+    /// An `error` event: the stream failed after it started. `error_type`
+    /// is Anthropic's (`overloaded_error`, `api_error`...).
+    pub fn error(&mut self, error_type: &str, message: &str) -> Vec<SseEvent> {
+        let body = json!({"type": "error", "error": {"type": error_type, "message": message}});
+        vec![SseEvent::named("error", &body)]
     }
 }
 

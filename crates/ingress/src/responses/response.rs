@@ -3,7 +3,7 @@
 use llmrelay::{ChatResponse, Usage};
 use serde_json::{json, Value};
 
-use crate::ingress::new_id;
+use crate::new_id;
 
 /// The `response` object for `response`, naming the model as the client did.
 pub fn from_chat(response: &ChatResponse, model: &str, response_id: &str) -> Value {
