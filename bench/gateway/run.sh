@@ -12,6 +12,7 @@
 #      created on first use), SKIP_LITELLM=1 to measure llmrelay alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/gateway/common.sh
 duration="${1:-30}"
 shift || true
 rates=("${@:-250 1000 2000 4000}")
@@ -33,19 +34,8 @@ upstream_port=9310; gateway_port=9311; litellm_port=9312
 pids+=($!)
 sleep 0.3
 
-cat > "$out/config.yaml" <<YAML
-model_list:
-  - model_name: gpt-4o
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: http://127.0.0.1:$upstream_port/v1
-      api_key: sk-bench-upstream
-general_settings:
-  master_key: sk-bench-master
-YAML
+write_config "$upstream_port" "$out/config.yaml"
 
-plain='{"model":"gpt-4o","messages":[{"role":"user","content":"Say hi"}]}'
-streamed='{"model":"gpt-4o","messages":[{"role":"user","content":"Say hi"}],"stream":true}'
 
 # Start-up: process start to the first request served through to the upstream.
 start_json=$(python3 bench/gateway/startup.py "$gateway_port" "$plain" sk-bench-master -- \

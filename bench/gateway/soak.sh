@@ -9,6 +9,7 @@
 # env: OHA (default: oha on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/gateway/common.sh
 duration="${1:-600}"
 rate="${2:-1000}"
 mode="${3:-plain}"
@@ -25,23 +26,14 @@ trap cleanup EXIT
 upstream_port=9320; gateway_port=9321
 "$bin/llmrelay-mock" --port "$upstream_port" >/dev/null &
 pids+=($!)
-cat > "$out/config.yaml" <<YAML
-model_list:
-  - model_name: gpt-4o
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: http://127.0.0.1:$upstream_port/v1
-      api_key: sk-bench-upstream
-general_settings:
-  master_key: sk-bench-master
-YAML
+write_config "$upstream_port" "$out/config.yaml"
 "$bin/llmrelay" serve --config "$out/config.yaml" --port "$gateway_port" > /dev/null 2> "$out/serve.log" &
 gateway_pid=$!
 pids+=("$gateway_pid")
 until (exec 3<>"/dev/tcp/127.0.0.1/$gateway_port") 2>/dev/null; do sleep 0.05; done
 
-body='{"model":"gpt-4o","messages":[{"role":"user","content":"Say hi"}]}'
-[ "$mode" = streamed ] && body='{"model":"gpt-4o","messages":[{"role":"user","content":"Say hi"}],"stream":true}'
+body=$plain
+[ "$mode" = streamed ] && body=$streamed
 # VmRSS and its parts: anonymous (heap, stacks), file-backed (the binary,
 # SQLite's mapped files), shared memory (SQLite's WAL index).
 rss() { awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ {printf "%s ", $2}' "/proc/$gateway_pid/status"; }

@@ -265,41 +265,86 @@ async def aembedding(model=None, input=None, **kwargs):
     return await _llmrelay._aembedding(model, input, **kwargs)
 
 
+def _endpoint(call_type, native, model, first, kwargs):
+    """A call of another endpoint: straight to the native module, or through
+    ``llmrelay.call_hooks`` (callbacks, aliases, headers) when one is set."""
+    if _hooked(kwargs):
+        from llmrelay.call_hooks import endpoint
+
+        return endpoint(call_type, native, model, first, kwargs)
+    return native(model, first, kwargs)
+
+
+async def _aendpoint(call_type, native, model, first, kwargs):
+    """``_endpoint`` for asyncio."""
+    if _hooked(kwargs):
+        from llmrelay.call_hooks import aendpoint
+
+        return await aendpoint(call_type, native, model, first, kwargs)
+    return await native(model, first, kwargs)
+
+
 def moderation(input=None, model=None, **kwargs):
     """LiteLLM's ``moderation``: OpenAI's moderations endpoint (the default
     model is ``omni-moderation-latest``, as OpenAI's own)."""
-    return _llmrelay._endpoint("moderation", model or "omni-moderation-latest", input, **kwargs)
+    return _endpoint(
+        "moderation",
+        lambda m, first, kw: _llmrelay._endpoint("moderation", m, first, **kw),
+        model or "omni-moderation-latest",
+        input,
+        kwargs,
+    )
 
 
 async def amoderation(input=None, model=None, **kwargs):
     """LiteLLM's ``amoderation``."""
-    return await _llmrelay._aendpoint("moderation", model or "omni-moderation-latest", input, **kwargs)
+    return await _aendpoint(
+        "amoderation",
+        lambda m, first, kw: _llmrelay._aendpoint("moderation", m, first, **kw),
+        model or "omni-moderation-latest",
+        input,
+        kwargs,
+    )
 
 
 def image_generation(prompt=None, model=None, **kwargs):
     """LiteLLM's ``image_generation``: an ``ImageResponse`` (default model
     ``dall-e-2``, as LiteLLM's)."""
-    return _llmrelay._endpoint("image_generation", model or "dall-e-2", prompt, **kwargs)
+    return _endpoint(
+        "image_generation",
+        lambda m, first, kw: _llmrelay._endpoint("image_generation", m, first, **kw),
+        model or "dall-e-2",
+        prompt,
+        kwargs,
+    )
 
 
 async def aimage_generation(prompt=None, model=None, **kwargs):
     """LiteLLM's ``aimage_generation``."""
-    return await _llmrelay._aendpoint("image_generation", model or "dall-e-2", prompt, **kwargs)
+    return await _aendpoint(
+        "aimage_generation",
+        lambda m, first, kw: _llmrelay._aendpoint("image_generation", m, first, **kw),
+        model or "dall-e-2",
+        prompt,
+        kwargs,
+    )
 
 
 def rerank(model=None, query=None, documents=None, return_documents=None, **kwargs):
     """LiteLLM's ``rerank``: a ``RerankResponse`` whose ``results`` are dicts
     (``index``, ``relevance_score``, and ``document`` with ``return_documents=True``,
     even from providers that do not send documents back)."""
-    return _llmrelay._endpoint(
-        "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
+    kwargs.update(documents=documents, return_documents=return_documents)
+    return _endpoint(
+        "rerank", lambda m, first, kw: _llmrelay._endpoint("rerank", m, first, **kw), model or "", query, kwargs
     )
 
 
 async def arerank(model=None, query=None, documents=None, return_documents=None, **kwargs):
     """LiteLLM's ``arerank``."""
-    return await _llmrelay._aendpoint(
-        "rerank", model or "", query, documents=documents, return_documents=return_documents, **kwargs
+    kwargs.update(documents=documents, return_documents=return_documents)
+    return await _aendpoint(
+        "arerank", lambda m, first, kw: _llmrelay._aendpoint("rerank", m, first, **kw), model or "", query, kwargs
     )
 
 
@@ -310,14 +355,18 @@ def responses(input=None, model=None, **kwargs):
     ``text_format`` (a pydantic model) asks for structured output."""
     if "text_format" in kwargs:
         kwargs["response_format"] = kwargs.pop("text_format")
-    return _llmrelay.responses(model or "", input, **kwargs)
+    return _endpoint(
+        "responses", lambda m, first, kw: _llmrelay.responses(m, first, **kw), model or "", input, kwargs
+    )
 
 
 async def aresponses(input=None, model=None, **kwargs):
     """LiteLLM's ``aresponses`` (``stream=True`` gives an async iterator)."""
     if "text_format" in kwargs:
         kwargs["response_format"] = kwargs.pop("text_format")
-    return await _llmrelay._aresponses(model or "", input, **kwargs)
+    return await _aendpoint(
+        "aresponses", lambda m, first, kw: _llmrelay._aresponses(m, first, **kw), model or "", input, kwargs
+    )
 
 
 def register_model(model_cost):

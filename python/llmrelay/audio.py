@@ -7,6 +7,7 @@ wraps spoken audio in :class:`HttpxBinaryResponseContent`, the object
 LiteLLM returns. Loaded on the first audio call, never with the package.
 """
 
+import llmrelay
 from llmrelay import _llmrelay
 
 
@@ -161,18 +162,28 @@ def read_file(file, model):
     return name or _name_for(data), data, content_type
 
 
+def _speech(model, input, kwargs):
+    content, content_type, hidden = _llmrelay._speech(model, input, **kwargs)
+    return HttpxBinaryResponseContent(content, content_type, hidden)
+
+
+async def _aspeech(model, input, kwargs):
+    content, content_type, hidden = await _llmrelay._aspeech(model, input, **kwargs)
+    return HttpxBinaryResponseContent(content, content_type, hidden)
+
+
 def speech(model=None, input=None, voice=None, **kwargs):
     """LiteLLM's ``speech``: OpenAI's ``/audio/speech``; an
     :class:`HttpxBinaryResponseContent` whose ``_hidden_params["response_cost"]``
     is priced per input character."""
-    content, content_type, hidden = _llmrelay._speech(model or "", input, voice=voice, **kwargs)
-    return HttpxBinaryResponseContent(content, content_type, hidden)
+    kwargs["voice"] = voice
+    return llmrelay._endpoint("speech", _speech, model or "", input, kwargs)
 
 
 async def aspeech(model=None, input=None, voice=None, **kwargs):
     """LiteLLM's ``aspeech``."""
-    content, content_type, hidden = await _llmrelay._aspeech(model or "", input, voice=voice, **kwargs)
-    return HttpxBinaryResponseContent(content, content_type, hidden)
+    kwargs["voice"] = voice
+    return await llmrelay._aendpoint("aspeech", _aspeech, model or "", input, kwargs)
 
 
 def transcription(model=None, file=None, **kwargs):
@@ -180,11 +191,19 @@ def transcription(model=None, file=None, **kwargs):
     ``TranscriptionResponse`` priced per second of audio."""
     model = model or ""
     name, data, content_type = read_file(file, model)
-    return _llmrelay._transcription(model, name, data, content_type, **kwargs)
+
+    def call(model, _file, kwargs):
+        return _llmrelay._transcription(model, name, data, content_type, **kwargs)
+
+    return llmrelay._endpoint("transcription", call, model, file, kwargs)
 
 
 async def atranscription(model=None, file=None, **kwargs):
     """LiteLLM's ``atranscription``."""
     model = model or ""
     name, data, content_type = read_file(file, model)
-    return await _llmrelay._atranscription(model, name, data, content_type, **kwargs)
+
+    async def call(model, _file, kwargs):
+        return await _llmrelay._atranscription(model, name, data, content_type, **kwargs)
+
+    return await llmrelay._aendpoint("atranscription", call, model, file, kwargs)

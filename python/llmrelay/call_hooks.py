@@ -19,7 +19,7 @@ import llmrelay
 from llmrelay import _llmrelay
 from llmrelay.call_log import CallLog
 
-__all__ = ["completion", "acompletion", "embedding", "aembedding"]
+__all__ = ["completion", "acompletion", "embedding", "aembedding", "endpoint", "aendpoint"]
 
 #: Keyword arguments this layer consumes (never forwarded to the native call).
 _CONSUMED = ("caching", "cache", "mock_timeout", "mock_tool_calls")
@@ -220,6 +220,41 @@ def embedding(model, input, kwargs):
 async def aembedding(model, input, kwargs):
     """``llmrelay.aembedding`` with callbacks and the cache."""
     return await _arun("aembedding", _llmrelay._aembedding, model, input, kwargs)
+
+
+def endpoint(call_type, native, model, first, kwargs):
+    """Another endpoint's call (``moderation``, ``image_generation``,
+    ``rerank``, ``responses``, ``speech``, ``transcription``) with the
+    model alias, module headers and callbacks: pre-call, then success or
+    failure. ``native(model, first, kwargs)`` makes the call. The response
+    cache covers chat and embeddings only; a stream (``responses`` with
+    ``stream=True``) is logged at pre-call and when it fails to open."""
+    model, kwargs, _ = _prepare(model, kwargs)
+    log = CallLog(call_type, model, first, kwargs, is_async=False)
+    log.pre_call()
+    try:
+        response = native(model, first, kwargs)
+    except Exception as err:
+        log.failure(err)
+        raise
+    if not kwargs.get("stream"):
+        log.success(response)
+    return response
+
+
+async def aendpoint(call_type, native, model, first, kwargs):
+    """``endpoint`` for asyncio: ``native`` returns an awaitable."""
+    model, kwargs, _ = _prepare(model, kwargs)
+    log = CallLog(call_type, model, first, kwargs, is_async=True)
+    await log.apre_call()
+    try:
+        response = await native(model, first, kwargs)
+    except Exception as err:
+        await log.afailure(err)
+        raise
+    if not kwargs.get("stream"):
+        await log.asuccess(response)
+    return response
 
 
 class LoggedStream:

@@ -6,8 +6,8 @@
 //! are created or read by the first call that needs them (see
 //! [`runtime`] and [`catalog::ensure_overrides`]).
 
-mod cache;
 mod audio;
+mod cache;
 mod catalog;
 mod completion;
 mod convert;

@@ -168,3 +168,37 @@ def test_credentials_never_reach_callbacks(recorder):
     kwargs = recorder.events[-1][1]
     assert kwargs["optional_params"] == {"temperature": 0.3}
     assert "very-secret" not in repr(kwargs)
+
+
+ENDPOINT_CALLS = {
+    "moderation": lambda base: llmrelay.moderation(input="a sunny day", api_base=base, api_key="sk-t"),
+    "image_generation": lambda base: llmrelay.image_generation(prompt="a fox", model="dall-e-3", api_base=base, api_key="sk-t"),
+    "responses": lambda base: llmrelay.responses(input="hi", model="gpt-4o", api_base=base, api_key="sk-t"),
+    "speech": lambda base: llmrelay.speech(model="tts-1", input="Hello", voice="alloy", api_base=base, api_key="sk-t"),
+    "transcription": lambda base: llmrelay.transcription(
+        model="whisper-1", file=("a.mp3", b"ID3fake-audio"), api_base=base, api_key="sk-t"
+    ),
+}
+
+
+@pytest.mark.parametrize("call_type", sorted(ENDPOINT_CALLS))
+def test_other_endpoints_run_the_callbacks(recorder, mock_server, call_type):
+    r = ENDPOINT_CALLS[call_type](mock_server)
+    assert kinds(recorder) == ["pre", "success"]
+    _, kwargs, response, _, _ = recorder.events[1]
+    assert response is r
+    payload = kwargs["standard_logging_object"]
+    assert payload["call_type"] == call_type and payload["status"] == "success"
+    assert payload["response_cost"] == pytest.approx(r._hidden_params.get("response_cost") or 0.0)
+    assert "sk-t" not in repr(kwargs)
+
+
+def test_other_endpoints_report_failures_and_async_hooks(recorder, monkeypatch, mock_server):
+    with pytest.raises(llmrelay.BadRequestError):
+        llmrelay.rerank(model="cohere/rerank-v3.5", query="q", documents=[], api_key="sk-t")
+    assert kinds(recorder) == ["pre", "failure"]
+    recorder.events.clear()
+    monkeypatch.setattr(llmrelay, "model_alias_map", {"my-mod": "omni-moderation-latest"})
+    r = asyncio.run(llmrelay.amoderation(input="hi", model="my-mod", api_base=mock_server, api_key="sk-t"))
+    assert kinds(recorder) == ["pre", "asuccess"] and recorder.events[1][2] is r
+    assert recorder.events[1][1]["model"] == "omni-moderation-latest"

@@ -10,6 +10,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than glibc's malloc: the gateway allocates per request
+/// from several threads, where glibc's per-thread arenas keep freed memory
+/// (resident memory steps up with each burst and stays) and spend more CPU
+/// per request (measured in BENCHMARKS.md, "Allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One OpenAI-format API to every LLM provider.
 #[derive(Parser)]
 #[command(name = "llmrelay", version, about)]
