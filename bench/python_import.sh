@@ -29,4 +29,4 @@ fi
 
 echo "== figures (lower is better)"
 python3 bench/python_bench.py --ours "$venv/bin/python" --peer "$LITELLM_PYTHON" \
-  --mock-bin target/release/llmrelay-mock --json bench/out/python.json "$@"
+  --mock-bin "${CARGO_TARGET_DIR:-target}/release/llmrelay-mock" --json bench/out/python.json "$@"

@@ -166,7 +166,8 @@ pub fn litellm_headers<T>(
 
 /// Client-supplied credentials: refused unless the config allows them.
 const CREDENTIAL_FIELDS: &[&str] = &["api_base", "base_url", "api_key", "api_version"];
-/// LiteLLM proxy fields the gateway does not act on; never sent upstream.
+/// LiteLLM proxy fields never sent upstream: `cache` is read before this
+/// (server/cache.rs); the others the gateway does not act on.
 const IGNORED_FIELDS: &[&str] = &[
     "context_window_fallbacks",
     "content_policy_fallbacks",
