@@ -166,8 +166,8 @@ pub fn litellm_headers<T>(
 
 /// Client-supplied credentials: refused unless the config allows them.
 const CREDENTIAL_FIELDS: &[&str] = &["api_base", "base_url", "api_key", "api_version"];
-/// LiteLLM proxy fields never sent upstream: `cache` is read before this
-/// (server/cache.rs); the others the gateway does not act on.
+/// LiteLLM proxy fields the gateway does not act on here; never sent
+/// upstream (the model routes take `cache` out first, for server/cache.rs).
 const IGNORED_FIELDS: &[&str] = &[
     "context_window_fallbacks",
     "content_policy_fallbacks",

@@ -55,9 +55,15 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     let mut call = Call::new(front.route());
     let _in_flight = gw.metrics.start();
     let result = async {
-        let (caller, body, body_len, fields, cache_field) = read_call(&gw, &headers, body).await?;
+        let ModelCall {
+            caller,
+            body,
+            body_len,
+            fields,
+            cache,
+        } = read_call(&gw, &headers, body).await?;
         let cache_plan = match front {
-            Front::Chat => cache::plan(&gw, front.route(), front.call_type(), &body, cache_field)?,
+            Front::Chat => cache::plan(&gw, front.route(), front.call_type(), &body, cache)?,
             _ => None,
         };
         let request = front.to_chat(body)?;
@@ -101,23 +107,19 @@ async fn chat_route(gw: Arc<Gateway>, front: Front, headers: HeaderMap, body: Bo
     }
 }
 
-/// What every model call reads first: the caller, the JSON body (and its
-/// length, a bound on its tokens), the call settings taken out of it and
-/// its `cache` controls.
-async fn read_call(
-    gw: &Gateway,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<
-    (
-        Caller,
-        Map<String, Value>,
-        usize,
-        CallSettings,
-        Option<Value>,
-    ),
-    ApiError,
-> {
+/// What every model call reads first.
+struct ModelCall {
+    caller: Caller,
+    /// The JSON body, without the fields taken into `fields` and `cache`.
+    body: Map<String, Value>,
+    /// The body's length: a bound on its tokens.
+    body_len: usize,
+    fields: CallSettings,
+    /// The body's `cache` controls (server/cache.rs).
+    cache: Option<Value>,
+}
+
+async fn read_call(gw: &Gateway, headers: &HeaderMap, body: Body) -> Result<ModelCall, ApiError> {
     let caller = gw.auth.authenticate(headers).await?;
     let (mut body, body_len) = read_json_sized(
         headers,
@@ -126,9 +128,15 @@ async fn read_call(
         gw.settings.body_read_timeout,
     )
     .await?;
-    let cache_field = body.get("cache").cloned();
+    let cache = body.remove("cache");
     let fields = take_call_fields(&mut body, gw.settings.allow_client_credentials)?;
-    Ok((caller, body, body_len, fields, cache_field))
+    Ok(ModelCall {
+        caller,
+        body,
+        body_len,
+        fields,
+        cache,
+    })
 }
 
 /// Records a failed call and renders its error with the call id.
@@ -151,8 +159,14 @@ pub async fn embeddings(
     let mut call = Call::new("embeddings");
     let _in_flight = gw.metrics.start();
     let result = async {
-        let (caller, body, body_len, fields, cache_field) = read_call(&gw, &headers, body).await?;
-        let cache_plan = cache::plan(&gw, "embeddings", "aembedding", &body, cache_field)?;
+        let ModelCall {
+            caller,
+            body,
+            body_len,
+            fields,
+            cache,
+        } = read_call(&gw, &headers, body).await?;
+        let cache_plan = cache::plan(&gw, "embeddings", "aembedding", &body, cache)?;
         let request: EmbeddingRequest = ingress::decode(Value::Object(body), "embeddings")?;
         if gw.router.serves(&request.model) {
             call.model_group = Some(request.model.clone());

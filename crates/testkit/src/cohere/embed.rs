@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{uuid_like, wire};
+use super::{object_body, require_model, uuid_like, wire};
 use crate::api_error::ApiError;
 use crate::render::{estimate_tokens, to_json};
 use crate::reply::Reply;
@@ -11,15 +11,8 @@ use crate::vectors::{unit_vector, Input};
 /// The request, once it has passed Cohere's checks: `model`, `texts`, `input_type` and
 /// `embedding_types` (the fake renders `float` only).
 pub(super) fn validate(body: Option<&Value>) -> Result<&Value, ApiError> {
-    let body = body
-        .filter(|b| b.is_object())
-        .ok_or_else(|| ApiError::new(400, "invalid request: body must be a JSON object"))?;
-    if !body["model"].is_string() {
-        return Err(ApiError::new(
-            400,
-            "invalid request: model must be provided",
-        ));
-    }
+    let body = object_body(body)?;
+    require_model(body)?;
     let texts = body["texts"].as_array().filter(|t| !t.is_empty());
     if !texts.is_some_and(|t| t.iter().all(Value::is_string)) {
         return Err(ApiError::new(

@@ -157,10 +157,26 @@ fn check_key(parts: &Parts, key: &str) -> Result<(), ApiError> {
     }
 }
 
+/// The body, when it is a JSON object (Cohere's first check on every route).
+fn object_body(body: Option<&Value>) -> Result<&Value, ApiError> {
+    body.filter(|b| b.is_object())
+        .ok_or_else(|| ApiError::new(400, "invalid request: body must be a JSON object"))
+}
+
+/// Cohere's check that `model` is given.
+fn require_model(body: &Value) -> Result<(), ApiError> {
+    if body["model"].is_string() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            400,
+            "invalid request: model must be provided",
+        ))
+    }
+}
+
 fn validate_chat(body: Option<&Value>) -> Result<&Value, ApiError> {
-    let body = body
-        .filter(|b| b.is_object())
-        .ok_or_else(|| ApiError::new(400, "invalid request: body must be a JSON object"))?;
+    let body = object_body(body)?;
     for (field, _) in body.as_object().into_iter().flatten() {
         if !CHAT_FIELDS.contains(&field.as_str()) {
             return Err(ApiError::new(
@@ -169,12 +185,7 @@ fn validate_chat(body: Option<&Value>) -> Result<&Value, ApiError> {
             ));
         }
     }
-    if !body["model"].is_string() {
-        return Err(ApiError::new(
-            400,
-            "invalid request: model must be provided",
-        ));
-    }
+    require_model(body)?;
     let messages = body["messages"]
         .as_array()
         .ok_or_else(|| ApiError::new(400, "invalid request: messages must be provided"))?;

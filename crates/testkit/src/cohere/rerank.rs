@@ -3,20 +3,13 @@
 
 use serde_json::{json, Value};
 
-use super::uuid_like;
+use super::{object_body, require_model, uuid_like};
 use crate::api_error::ApiError;
 
 /// Cohere's checks: `model`, a `query` string, a non-empty list of string `documents`.
 pub(super) fn validate(body: Option<&Value>) -> Result<&Value, ApiError> {
-    let body = body
-        .filter(|b| b.is_object())
-        .ok_or_else(|| ApiError::new(400, "invalid request: body must be a JSON object"))?;
-    if !body["model"].is_string() {
-        return Err(ApiError::new(
-            400,
-            "invalid request: model must be provided",
-        ));
-    }
+    let body = object_body(body)?;
+    require_model(body)?;
     if !body["query"].is_string() {
         return Err(ApiError::new(
             400,
